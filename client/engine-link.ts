@@ -1,0 +1,194 @@
+/**
+ * A tab's connection to the engine over any `Transport`: holds the tab's liveness lock, says `hello`, runs the
+ * SYNCHRONIZE/ACK keepalive, hands state and events to the tab, asks for the whole state on a version gap, and
+ * carries requests with deadlines so that every call settles.
+ */
+import type { PostResult } from '../shared/endpoint';
+import {
+  DownType, ErrorType, MasterMethod, PROTOCOL_VERSION, TabRole, UpType, wireError,
+  type Down, type EngineInfo, type LogRecord, type MasterResult, type Response, type StateDelta, type StateFull,
+  type Up, type Welcome, type WireError,
+} from '../shared/protocol';
+import { Keepalive } from './keepalive';
+import { holdTabLock, type HeldLock } from './liveness';
+import { randomId, toWireError, type Transport } from './transports/transport';
+
+/** The engine answers a request within its own deadline (30 s by default); the tab waits that long plus this
+ * margin for the answer to travel back, then gives up with a `TimeoutError`. */
+export const REQUEST_MARGIN_MS = 2000;
+/** Default deadline of a request, as the engine's. */
+export const REQUEST_TIMEOUT_MS = 30000;
+/** Control messages (master, inspect, resync) are answered from memory by the engine; 5 s is generous. */
+export const CONTROL_TIMEOUT_MS = 5000;
+
+/** Where the link delivers what the engine sends. */
+export interface LinkSink {
+  /** Applies a state message; `'gap'` makes the link ask for the whole state. */
+  state(msg: StateFull | StateDelta, engineId: string): 'applied' | 'gap' | 'stale-ignored';
+  event(event: string, data: unknown): void;
+  logs(records: LogRecord[]): void;
+}
+
+export interface EngineLinkOptions {
+  transport: Transport;
+  sink: LinkSink;
+  role?: TabRole;
+  tabId?: string;
+  /** The version this tab already renders (e.g. from persistence). */
+  knownVersion?: number;
+  synIntervalMs?: number;
+  ackTimeoutMs?: number;
+  /** Hold the tab's liveness lock (default true; a relay holds it for the page it speaks for). */
+  holdLock?: boolean;
+}
+
+export class EngineLink {
+  readonly tabId: string;
+  private welcome: Welcome | null = null;
+  private lock: HeldLock | null = null;
+  private keepalive: Keepalive | null = null;
+  private resyncing = false;
+  private closed = false;
+
+  constructor(private readonly options: EngineLinkOptions) {
+    this.tabId = options.tabId ?? randomId();
+  }
+
+  get transport(): Transport {
+    return this.options.transport;
+  }
+
+  get engineId(): string | null {
+    return this.welcome?.engineId ?? null;
+  }
+
+  /** Connects; resolves with the welcome (its state already handed to the sink). */
+  async connect(): Promise<Welcome> {
+    if (this.options.holdLock !== false) this.lock = await holdTabLock(this.tabId);
+    const welcome = await this.options.transport.connect({
+      type: UpType.HELLO,
+      tabId: this.tabId,
+      protocol: PROTOCOL_VERSION,
+      role: this.options.role ?? TabRole.PAGE,
+      url: typeof location !== 'undefined' ? location.href : undefined,
+      knownVersion: this.options.knownVersion,
+    }, (msg) => this.onDown(msg));
+    this.welcome = welcome;
+    this.options.sink.state(welcome.state, welcome.engineId);
+    this.options.sink.event('update_connected_ccps', { length: welcome.tabCount });
+    this.startKeepalive();
+    return welcome;
+  }
+
+  /** Sends a CTI request; resolves with its data or rejects with a typed error. Always settles. */
+  async request(method: string, params: Record<string, unknown>, opts: { idempotencyKey?: string; timeoutMs?: number } = {}): Promise<unknown> {
+    const timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
+    const res = await this.post({
+      type: UpType.REQUEST, requestId: randomId(), method, params,
+      idempotencyKey: opts.idempotencyKey ?? randomId(), timeoutMs,
+    }, timeoutMs + REQUEST_MARGIN_MS) as Response | undefined;
+    if (!res || res.type !== DownType.RESPONSE) throw wireError(ErrorType.INTERNAL, `no response to ${method}`);
+    if (!res.ok) throw res.error;
+    return res.data;
+  }
+
+  async master(method: MasterMethod, topic: string): Promise<MasterResult> {
+    const res = await this.post({ type: UpType.MASTER, requestId: randomId(), method, topic }, CONTROL_TIMEOUT_MS);
+    if (!res || typeof (res as MasterResult).isMaster !== 'boolean') throw wireError(ErrorType.INTERNAL, 'bad master answer');
+    return res as MasterResult;
+  }
+
+  async inspect(): Promise<EngineInfo> {
+    return await this.post({ type: UpType.INSPECT }, CONTROL_TIMEOUT_MS) as EngineInfo;
+  }
+
+  broadcast(event: string, data?: unknown): void {
+    this.fire({ type: UpType.BROADCAST, event, data });
+  }
+
+  reloadConfiguration(): void {
+    this.fire({ type: UpType.RELOAD_CONFIGURATION });
+  }
+
+  session(authToken: string, expiration?: number): void {
+    this.fire({ type: UpType.SESSION, authToken, expiration });
+  }
+
+  terminate(): void {
+    this.fire({ type: UpType.TERMINATE });
+  }
+
+  log(entries: LogRecord[]): void {
+    if (entries.length) this.fire({ type: UpType.LOG, entries });
+  }
+
+  /** Says goodbye (fast path ahead of the liveness lock) and stops. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.keepalive?.stop();
+    this.options.transport.send({ type: UpType.BYE });
+    this.options.transport.close();
+    this.lock?.release();
+  }
+
+  private post(msg: Up, timeoutMs: number): Promise<PostResult> {
+    if (this.closed) return Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'the connection to the engine is closed'));
+    return this.options.transport.post(msg, timeoutMs).catch((e: unknown) => { throw toWireError(e); });
+  }
+
+  /** Fire-and-forget messages still report failures to the log, never to the caller. */
+  private fire(msg: Up): void {
+    this.post(msg, CONTROL_TIMEOUT_MS).then((res) => {
+      if (res && (res as Response).type === DownType.RESPONSE && !(res as Response).ok) {
+        this.options.sink.event('link_error', (res as { error: WireError }).error);
+      }
+    }, (e: WireError) => this.options.sink.event('link_error', e));
+  }
+
+  private startKeepalive(): void {
+    this.keepalive = new Keepalive({
+      intervalMs: this.options.synIntervalMs,
+      timeoutMs: this.options.ackTimeoutMs,
+      send: (seq) => this.options.transport.send({ type: UpType.SYNCHRONIZE, seq }),
+      onTimeout: () => this.options.sink.event('ack_timeout', null),
+      onRestored: () => this.options.sink.event('acknowledge', { id: this.tabId }),
+    });
+    this.keepalive.start();
+  }
+
+  private onDown(msg: Down): void {
+    switch (msg.type) {
+      case DownType.STATE:
+      case DownType.DELTA: {
+        const outcome = this.options.sink.state(msg, this.welcome?.engineId ?? '');
+        if (outcome === 'gap') this.resync();
+        return;
+      }
+      case DownType.ACKNOWLEDGE:
+        if (msg.tabId === this.tabId) this.keepalive?.acknowledged(msg.seq);
+        return;
+      case DownType.EVENT:
+        this.options.sink.event(msg.event, msg.data);
+        return;
+      case DownType.LOG:
+        this.options.sink.logs(msg.entries);
+        return;
+      case DownType.RESPONSE:
+        return; // answers travel as return values on this transport
+      default: {
+        const never: never = msg;
+        void never;
+      }
+    }
+  }
+
+  /** Asks once for the whole state; further gaps while waiting are covered by that answer. */
+  private resync(): void {
+    if (this.resyncing) return;
+    this.resyncing = true;
+    this.post({ type: UpType.RESYNC }, CONTROL_TIMEOUT_MS)
+      .catch((e: WireError) => this.options.sink.event('link_error', e))
+      .finally(() => { this.resyncing = false; });
+  }
+}

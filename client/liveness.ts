@@ -1,0 +1,26 @@
+/**
+ * A tab's liveness lock: the tab holds the Web Lock `TAB_LOCK_PREFIX + tabId` for its whole life; the engine queues
+ * for the same lock and is granted it exactly when the tab is gone (closed, navigated away, crashed). MessagePort has
+ * no usable `close` event in current Chromium, so this is what makes dead-tab detection timer-free.
+ */
+import { TAB_LOCK_PREFIX } from '../shared/protocol';
+
+export interface HeldLock {
+  /** Gives the lock back (on `terminate`); the engine then treats the tab as gone. */
+  release(): void;
+}
+
+/** Acquires the tab's lock and resolves once it is held (the engine must not queue for it before that, or it
+ * would be granted at once and take the tab for dead). Resolves `null` where Web Locks are missing. */
+export function holdTabLock(tabId: string): Promise<HeldLock | null> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    locks.request(TAB_LOCK_PREFIX + tabId, { mode: 'exclusive' }, () => {
+      resolve({ release });
+      return held;
+    }).catch(reject);
+  });
+}

@@ -1,0 +1,46 @@
+/**
+ * One interface between the `connect` API and an engine, whatever carries the messages: a SharedWorker port
+ * (default), a BroadcastChannel to a leader tab (fallback), a direct call (in-page), or the CCP frame relaying for a
+ * CRM page on another origin (iframe bridge).
+ */
+import type { Down, Hello, TransportKind, Up, Welcome } from '../../shared/protocol';
+import type { PostResult } from '../../shared/endpoint';
+import { ErrorType, wireError, type WireError } from '../../shared/protocol';
+
+export interface Transport {
+  readonly kind: TransportKind;
+  /** Connects and registers the tab; resolves with the engine's welcome, rejects with a `WireError`. */
+  connect(hello: Hello, onDown: (msg: Down) => void): Promise<Welcome>;
+  /** Sends one up message; settles within `timeoutMs` (rejects with a `TimeoutError`) whatever the engine does. */
+  post(msg: Up, timeoutMs: number): Promise<PostResult>;
+  /** Best-effort, no answer expected (e.g. `bye` from `pagehide`). */
+  send(msg: Up): void;
+  close(): void;
+}
+
+/** Settles `p` within `ms`: a call into another context that never answers (dead tab, paused worker) must not hang. */
+export function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(wireError(ErrorType.TIMEOUT, `${what} did not answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => { clearTimeout(timer); resolve(v); },
+      (e: unknown) => { clearTimeout(timer); reject(toWireError(e)); },
+    );
+  });
+}
+
+/** Any thrown value as a typed error. */
+export function toWireError(e: unknown): WireError {
+  if (e && typeof e === 'object' && typeof (e as WireError).type === 'string' && typeof (e as WireError).message === 'string') {
+    return { type: (e as WireError).type, message: (e as WireError).message };
+  }
+  if (e instanceof Error) return wireError(ErrorType.INTERNAL, e.message);
+  return wireError(ErrorType.INTERNAL, String(e));
+}
+
+/** A random id for tabs and requests (crypto where available). */
+export function randomId(): string {
+  const c = globalThis.crypto as Crypto | undefined;
+  if (c?.randomUUID) return c.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}

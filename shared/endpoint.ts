@@ -1,0 +1,31 @@
+/**
+ * The surface an engine host exposes to one tab, whatever carries it. Over a SharedWorker port it is exposed with
+ * Comlink (one port per tab, so the port *is* the tab's identity: a tab cannot speak for another); the fallback
+ * transport carries the same calls over BroadcastChannel.
+ */
+import type { Down, EngineInfo, Hello, MasterResult, Response, Up, Welcome, WireError } from './protocol';
+
+/** Receives every down message for this tab, JSON-encoded (one `JSON.stringify` per fan-out, measured cheaper than
+ * structured-cloning objects per port). */
+export type PushCallback = (json: string) => void;
+
+export type PostResult = Response | MasterResult | EngineInfo | undefined;
+
+export interface EngineEndpoint {
+  /** The first call on a connection: registers the tab and its push callback; answers with the whole state. */
+  hello(msg: Hello, push: PushCallback): Promise<Welcome | { error: WireError }>;
+  /** Every other up message. Requests answer with a `Response` (never a rejection), `master` with a
+   * `MasterResult`, `inspect` with `EngineInfo`, the rest with `undefined`. */
+  post(msg: Up): Promise<PostResult>;
+}
+
+/** Decodes one pushed message; `null` when it is not a valid down message (the caller logs and drops it). */
+export function decodeDown(json: unknown): Down | null {
+  if (typeof json !== 'string') return null;
+  try {
+    const msg = JSON.parse(json) as Down;
+    return msg && typeof msg === 'object' && typeof msg.type === 'string' ? msg : null;
+  } catch {
+    return null;
+  }
+}
