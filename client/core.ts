@@ -1,0 +1,274 @@
+/**
+ * `connect.core`: starting and stopping the library in a page. A page on the CCP origin (the CCP itself, or any
+ * page of that origin) talks to the engine directly with `initSharedWorker`; a CRM on another origin embeds the CCP
+ * with `initCCP` and talks through it.
+ */
+import { ConfigurationEvents, EventType } from '../shared/enums';
+import { TabRole, TransportKind, type EngineInfo, type LogRecord, type StateFull } from '../shared/protocol';
+import { getContext, resetContext, setUpstream } from './context';
+import { EngineLink, type LinkSink } from './engine-link';
+import { readPersistedState } from './persisted';
+import { SharedWorkerTransport } from './transports/shared-worker';
+import { IframeRelay, parentOriginOf, refuseParent } from './transports/iframe-relay';
+import type { Transport } from './transports/transport';
+
+/** Forwarding this tab's log entries to the engine in batches: once a second keeps the cost to one message per
+ * second per tab at most, and a crash loses at most a second of entries. */
+export const LOG_FORWARD_INTERVAL_MS = 1000;
+
+export interface InitSharedWorkerOptions {
+  /** URL of `connect-shared-worker.js`; default: beside the loaded `connect-streams.js`, else `/connect-shared-worker.js`. */
+  workerUrl?: string;
+  /** What this page is, for the inspector and the engine's tab list. */
+  role?: 'ccp' | 'page' | 'inspector';
+  synIntervalMs?: number;
+  ackTimeoutMs?: number;
+}
+
+interface Running {
+  link: EngineLink;
+  logTimer: ReturnType<typeof setInterval> | null;
+  unsubscribeLog: () => void;
+  onPageHide: (e: PageTransitionEvent) => void;
+  onPageShow: (e: PageTransitionEvent) => void;
+}
+
+let running: Running | null = null;
+/** Set synchronously by the init calls, so a second init is refused even while the first is still connecting. */
+let initialized = false;
+let connectedTabs = 0;
+let scriptBase: string | null = null;
+
+// Remember where this library was loaded from, so the worker is found beside it (a CRM loads us cross-origin).
+if (typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement && document.currentScript.src) {
+  scriptBase = new URL('.', document.currentScript.src).href;
+}
+
+function defaultWorkerUrl(): string {
+  return scriptBase ? new URL('connect-shared-worker.js', scriptBase).href : '/connect-shared-worker.js';
+}
+
+/** Where the link delivers: the tab's state, its bus and its logger. */
+function createSink(): LinkSink {
+  const { state, bus, log } = getContext();
+  return {
+    state: (msg, engineId) => state.apply(msg, engineId),
+    event: (event, data) => {
+      if (event === EventType.UPDATE_CONNECTED_CCPS) connectedTabs = (data as { length?: number } | null)?.length ?? connectedTabs;
+      if (event === 'link_error') {
+        log.warn('engine link: %s', JSON.stringify(data));
+        return;
+      }
+      bus.trigger(event, data);
+    },
+    logs: (records: LogRecord[]) => { log.addRecords(records); },
+  };
+}
+
+export interface StartOptions {
+  role: TabRole;
+  /** Render the engine's persisted state (same origin only) while connecting. */
+  readPersisted: boolean;
+  /** Hold this tab's liveness lock here (a CRM's lock is held by its CCP frame instead). */
+  holdLock: boolean;
+  synIntervalMs?: number;
+  ackTimeoutMs?: number;
+  /** To re-initialise after the page comes back from the back/forward cache. */
+  restart: () => void;
+}
+
+/** Connects this page's context to an engine over `transport`. Resolves once the engine welcomed the tab. */
+export async function startLink(transport: Transport, options: StartOptions): Promise<void> {
+  const ctx = getContext();
+  const persisted = options.readPersisted ? await readPersistedState().catch(() => null) : null;
+  if (persisted && ctx.state.version < 0) ctx.state.apply({ ...persisted, stale: true });
+  const link = new EngineLink({
+    transport,
+    sink: createSink(),
+    role: options.role,
+    knownVersion: persisted?.version,
+    synIntervalMs: options.synIntervalMs,
+    ackTimeoutMs: options.ackTimeoutMs,
+    holdLock: options.holdLock,
+  });
+  const pending: LogRecord[] = [];
+  const unsubscribeLog = ctx.log.onEntry((record: LogRecord) => { if (record.source !== 'engine') pending.push(record); });
+  const onPageHide = (e: PageTransitionEvent): void => {
+    // Going away (or into the back/forward cache): say goodbye now; the liveness lock covers crashes.
+    if (running?.link === link) stopRunning();
+    if (e.persisted) restoreOnShow = options.restart;
+  };
+  const onPageShow = (e: PageTransitionEvent): void => {
+    if (e.persisted && restoreOnShow && !running) {
+      const restart = restoreOnShow;
+      restoreOnShow = null;
+      removeEventListener('pageshow', onPageShow);
+      restart();
+    }
+  };
+  running = {
+    link,
+    unsubscribeLog,
+    onPageHide,
+    onPageShow,
+    logTimer: setInterval(() => { if (pending.length) link.log(pending.splice(0, pending.length)); }, LOG_FORWARD_INTERVAL_MS),
+  };
+  addEventListener('pagehide', onPageHide);
+  addEventListener('pageshow', onPageShow);
+  setUpstream({
+    request: (method, params) => link.request(method, params),
+    master: (method, topic) => link.master(method, topic),
+    broadcast: (event, data) => link.broadcast(event, data),
+    reloadConfiguration: () => link.reloadConfiguration(),
+  });
+  await link.connect();
+  ctx.log.setSource(link.tabId);
+  ctx.log.info('connected to the engine over %s as tab %s', transport.kind, link.tabId);
+  ctx.bus.trigger(EventType.TRANSPORT, { transport: transport.kind });
+  ctx.bus.trigger(EventType.ACKNOWLEDGE, { id: link.tabId });
+  ctx.bus.trigger(EventType.INIT, null);
+}
+
+let restoreOnShow: (() => void) | null = null;
+
+function stopRunning(): void {
+  if (!running) return;
+  const r = running;
+  running = null;
+  if (r.logTimer) clearInterval(r.logTimer);
+  r.unsubscribeLog();
+  removeEventListener('pagehide', r.onPageHide);
+  r.link.close();
+  setUpstream(null);
+}
+
+/**
+ * Connects this page (on the CCP origin) to the engine: the SharedWorker shared by every tab of the origin.
+ *
+ * @example
+ * connect.core.initSharedWorker();
+ * connect.agent((agent) => console.log(agent.getState().name));
+ */
+export function initSharedWorker(options: InitSharedWorkerOptions = {}): void {
+  if (!claimInit()) return;
+  const { log } = getContext();
+  const workerUrl = options.workerUrl ?? defaultWorkerUrl();
+  const createTransport = (): Transport => new SharedWorkerTransport({ workerUrl });
+  const role = options.role === 'inspector' ? TabRole.INSPECTOR : options.role === 'page' ? TabRole.PAGE : TabRole.CCP;
+  if (role === TabRole.CCP) startRelayIfFramed(createTransport);
+  startLink(createTransport(), {
+    role, readPersisted: true, holdLock: true, synIntervalMs: options.synIntervalMs, ackTimeoutMs: options.ackTimeoutMs,
+    restart: () => { initialized = false; initSharedWorker(options); },
+  }).catch((e: unknown) => {
+    log.error('could not connect to the engine: %j', e);
+    getContext().bus.trigger('transport_error', e);
+  });
+}
+
+/**
+ * Disconnects this page from the engine and forgets all state and subscriptions.
+ *
+ * @example
+ * connect.core.terminate();
+ */
+export function terminate(): void {
+  initialized = false;
+  stopRunning();
+  relay?.stop();
+  relay = null;
+  connectedTabs = 0;
+  resetContext();
+}
+
+/** Running only in a CCP frame: relays for the parent page if its origin is approved. */
+function startRelayIfFramed(createTransport: () => Transport): void {
+  const parentOrigin = parentOriginOf(window);
+  if (!parentOrigin) return;
+  const { log, bus } = getContext();
+  approvedOrigins().then((approved) => {
+    if (!approved.includes(parentOrigin)) {
+      log.warn('refusing to bridge to %s: not an approved origin', parentOrigin);
+      refuseParent(parentOrigin, 'origin not approved');
+      return;
+    }
+    relay = new IframeRelay({
+      parentOrigin,
+      createTransport,
+      onConfigure: (opts) => { pageOptions = opts; bus.trigger(ConfigurationEvents.CONFIGURE, opts); },
+      onError: (e) => log.warn('bridge: %j', e),
+    });
+    relay.start();
+  }, (e: unknown) => log.error('could not read the approved origins; not bridging').withException(e));
+}
+
+let relay: IframeRelay | null = null;
+let pageOptions: Record<string, unknown> = {};
+
+/** The page options a framing CRM passed to `initCCP` (`softphone`, `chat`, `pageOptions`). */
+export function getPageOptions(): Record<string, unknown> {
+  return pageOptions;
+}
+
+async function approvedOrigins(): Promise<string[]> {
+  const res = await fetch('/approved-origins', { credentials: 'same-origin' });
+  const body = await res.json() as { origins?: unknown };
+  return Array.isArray(body.origins) ? body.origins.filter((o): o is string => typeof o === 'string') : [];
+}
+
+/** True once `initSharedWorker` (or `initCCP`) ran and `terminate` did not. */
+export function isInitialized(): boolean {
+  return initialized;
+}
+
+/** Marks the library initialised; false (with a warning) when it already was. */
+export function claimInit(): boolean {
+  if (initialized) {
+    getContext().log.warn('connect.core is already initialised; ignoring the second call');
+    return false;
+  }
+  initialized = true;
+  return true;
+}
+
+/**
+ * The state this tab holds: version, agent data (CTI shapes, timestamps in epoch seconds), skew, and whether it is
+ * stale (restored from persistence, not yet confirmed by the engine).
+ *
+ * @example
+ * const { version, data, stale } = connect.core.getState();
+ */
+export function getState(): Omit<StateFull, 'type'> {
+  const s = getContext().state;
+  return { version: s.version, data: s.data, skew: s.skew, stale: s.stale };
+}
+
+/** The transport this page is on (`shared-worker`, `broadcast`, `in-page`, `iframe`), or null before it connects. */
+export function getTransportKind(): TransportKind | null {
+  return running?.link.transport.kind ?? null;
+}
+
+/** This page's tab id in the engine (the original's `portStreamId`). */
+export function getTabId(): string | null {
+  return running?.link.tabId ?? null;
+}
+
+/** How many tabs are connected to the engine (`update_connected_ccps`). */
+export function getNumberOfConnectedCCPs(): number {
+  return connectedTabs;
+}
+
+/** A picture of the engine (tabs, versions, skew, polls, topics) for the inspector. */
+export function inspect(): Promise<EngineInfo> {
+  if (!running) return Promise.reject({ type: 'NotConnectedError', message: 'not initialised' });
+  return running.link.inspect();
+}
+
+/** Hands the engine a fresh session (after a login popup, or in a frame without cookies). */
+export function supplySession(authToken: string, expiration?: number): void {
+  running?.link.session(authToken, expiration);
+}
+
+/** Logout: the engine stops polling and every tab receives `terminated`. */
+export function logout(): void {
+  running?.link.terminate();
+}

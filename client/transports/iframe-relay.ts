@@ -1,0 +1,120 @@
+/**
+ * The CCP-frame side of the iframe bridge: when the CCP runs inside a CRM page, it relays for that page. The CRM
+ * becomes a tab of the engine with its own connection (opened here, on the CCP origin), its own state stream and
+ * its own SYNCHRONIZE/ACK; the frame holds the CRM tab's liveness lock, since the frame lives and dies with it.
+ *
+ * Defence behind the CSP: the frame talks only to a parent whose origin is approved, only with messages from that
+ * parent window and origin, and always posts to that exact origin.
+ */
+import { validateUp } from '../../shared/validate';
+import { TabRole, type WireError } from '../../shared/protocol';
+import { holdTabLock, type HeldLock } from '../liveness';
+import { asBridgeMessage, BRIDGE_SOURCE, BridgeType, type BridgeMessage } from './bridge-protocol';
+import { toWireError, type Transport } from './transport';
+
+export interface RelayOptions {
+  parentOrigin: string;
+  /** A fresh transport to the engine for each CRM hello. */
+  createTransport(): Transport;
+  onConfigure(options: Record<string, unknown>): void;
+  onError(e: WireError): void;
+}
+
+/** The origin of the page that frames us, if any (Chromium: `ancestorOrigins`; else the referrer). */
+export function parentOriginOf(w: Window): string | null {
+  if (w.parent === w) return null;
+  const ancestors = w.location.ancestorOrigins;
+  if (ancestors && ancestors.length > 0) return ancestors[0] ?? null;
+  try {
+    return w.document.referrer ? new URL(w.document.referrer).origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Tells a parent that is not approved that we refuse it, and nothing else. */
+export function refuseParent(parentOrigin: string, reason: string): void {
+  window.parent.postMessage({ source: BRIDGE_SOURCE, type: BridgeType.REFUSED, reason }, parentOrigin);
+}
+
+export class IframeRelay {
+  private transport: Transport | null = null;
+  private lock: HeldLock | null = null;
+  private readonly listener = (e: MessageEvent): void => { void this.onMessage(e); };
+
+  constructor(private readonly options: RelayOptions) {}
+
+  start(): void {
+    addEventListener('message', this.listener);
+    this.toParent({ source: BRIDGE_SOURCE, type: BridgeType.READY });
+  }
+
+  stop(): void {
+    removeEventListener('message', this.listener);
+    this.closeRelay();
+  }
+
+  private toParent(msg: BridgeMessage): void {
+    window.parent.postMessage(msg, this.options.parentOrigin);
+  }
+
+  private closeRelay(): void {
+    this.transport?.close();
+    this.transport = null;
+    this.lock?.release();
+    this.lock = null;
+  }
+
+  private async onMessage(e: MessageEvent): Promise<void> {
+    if (e.source !== window.parent || e.origin !== this.options.parentOrigin) return;
+    const msg = asBridgeMessage(e.data);
+    if (!msg) return;
+    switch (msg.type) {
+      case BridgeType.HELLO:
+        await this.answer(msg.id, () => this.openRelay(msg.hello));
+        return;
+      case BridgeType.POST:
+        await this.answer(msg.id, () => {
+          const checked = validateUp(msg.msg);
+          if (!checked.ok) throw checked.error;
+          if (!this.transport) throw { type: 'NotConnectedError', message: 'no relay open: send hello first' };
+          return this.transport.post(checked.value, Math.min(Math.max(Number(msg.timeoutMs) || 0, 1), 120_000));
+        });
+        return;
+      case BridgeType.SEND: {
+        const checked = validateUp(msg.msg);
+        if (checked.ok) this.transport?.send(checked.value);
+        else this.options.onError(checked.error);
+        return;
+      }
+      case BridgeType.CONFIGURE:
+        if (msg.options && typeof msg.options === 'object') this.options.onConfigure(msg.options);
+        return;
+      default:
+        return; // frame-bound only
+    }
+  }
+
+  private async openRelay(helloIn: unknown): Promise<unknown> {
+    const checked = validateUp(helloIn);
+    if (!checked.ok) throw checked.error;
+    if (checked.value.type !== 'hello') throw { type: 'ValidationError', message: 'hello.type must be "hello"' };
+    this.closeRelay();
+    const hello = { ...checked.value, role: TabRole.CRM };
+    this.lock = await holdTabLock(hello.tabId);
+    const transport = this.options.createTransport();
+    this.transport = transport;
+    return transport.connect(hello, (down) => {
+      if (this.transport === transport) this.toParent({ source: BRIDGE_SOURCE, type: BridgeType.DOWN, json: JSON.stringify(down) });
+    });
+  }
+
+  private async answer(id: number, work: () => Promise<unknown>): Promise<void> {
+    try {
+      const value = await work();
+      this.toParent({ source: BRIDGE_SOURCE, type: BridgeType.RESULT, id, ok: true, value });
+    } catch (e) {
+      this.toParent({ source: BRIDGE_SOURCE, type: BridgeType.RESULT, id, ok: false, error: toWireError(e) });
+    }
+  }
+}
