@@ -182,7 +182,11 @@ export interface CtiOperations {
   GetAgentStates: { in: Paged; out: { states: AgentState[]; nextToken?: string } };
   GetDialableCountryCodes: { in: Paged; out: { countryCodes: string[]; nextToken?: string } };
   GetEndpoints: { in: Paged & { queueARNs: string[] }; out: { endpoints?: Endpoint[]; nextToken?: string } };
-  GetNewAuthToken: { in: { refreshToken: string }; out: { newAuthToken?: string; expirationDateTime?: EpochSeconds } };
+  GetNewAuthToken: {
+    in: { refreshToken: string };
+    /** `refreshToken` (ours, additive): a refresh token is spent on use, so the next one comes with the answer. */
+    out: { newAuthToken?: string; expirationDateTime?: EpochSeconds; refreshToken?: string };
+  };
   GetRoutingProfileQueues: { in: Paged & { routingProfileARN: string }; out: { queues: Queue[]; nextToken?: string } };
   HoldConnection: { in: { contactId: string; connectionId: string }; out: Record<string, never> };
   NotifyContactIssue: {

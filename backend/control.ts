@@ -1,0 +1,207 @@
+/**
+ * The control API (`/sim/*`, JSON): drives the simulation for demos, tests and users' resilience suites. Disabled
+ * with `CONTROL_API=off` (every route is then a 404). Bodies are validated like the CTI API's; errors are
+ * `{__type, type, message}` with REST statuses (400 bad input, 404 unknown thing, 409 conflicting state).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ContactType } from '../shared/enums';
+import type { CtiApi } from './api';
+import { sessionCookie, type AuthService } from './auth';
+import { accessDenied, asCtiError, controlConflict, controlNotFound, CtiError, validationError } from './errors';
+import { parseFaultSpec, type FaultInjector } from './faults';
+import { parseJsonObject, readBody, sendError, sendJson } from './http';
+import { addChatMessage } from './sim/chat';
+import { customerHangsUp } from './sim/contacts';
+import type { AgentRecord, ContactRecord } from './sim/model';
+import { routeInbound } from './sim/routing';
+import type { Simulation } from './sim/simulation';
+import type { BackendStats } from './stats';
+import type { BackendLogger } from './log';
+import type { ApprovedOrigins } from './origins';
+import { optionalString, optionalStringMap, requireString, type JsonObject } from './validate';
+
+/** Control bodies are tiny; attributes and a chat line fit many times over. */
+const MAX_CONTROL_BODY_BYTES = 64 * 1024;
+const INBOUND_TYPES: readonly string[] = [ContactType.VOICE, ContactType.CHAT, ContactType.QUEUE_CALLBACK, ContactType.TASK];
+
+export interface ControlDeps {
+  sim: Simulation;
+  auth: AuthService;
+  stats: BackendStats;
+  faults: FaultInjector;
+  origins: ApprovedOrigins;
+  api: CtiApi;
+  logger: BackendLogger;
+}
+
+interface Call {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: string[];
+  body: JsonObject;
+  deps: ControlDeps;
+}
+
+type Route = { method: string; pattern: RegExp; run(call: Call): void };
+
+function agentOf(sim: Simulation, username: string): AgentRecord {
+  const agent = sim.agent(username);
+  if (!agent) throw controlNotFound(`no agent "${username}"`);
+  return agent;
+}
+
+function contactOf(sim: Simulation, contactId: string): { agent: AgentRecord; contact: ContactRecord } {
+  const found = sim.findContact(contactId);
+  if (!found) throw controlNotFound(`no contact ${contactId} on any agent's snapshot`);
+  return found;
+}
+
+/** Sim state errors (InvalidStateException, 400 on the CTI API) are conflicts here. */
+function asConflict<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof CtiError && err.type === 'InvalidStateException') throw controlConflict(err.type, err.message);
+    throw err;
+  }
+}
+
+function login({ res, body, deps }: Call): void {
+  const username = requireString(body, 'username');
+  const agent = agentOf(deps.sim, username);
+  const sessionId = deps.auth.openSession(username);
+  const grant = deps.auth.grant(username, sessionId);
+  sendJson(res, 200, { token: grant.accessToken, accessToken: grant.accessToken, expiration: grant.expiration,
+    refreshToken: grant.refreshToken, username, agentARN: agent.agentARN }, { 'Set-Cookie': sessionCookie(sessionId) });
+}
+
+function inbound({ res, body, deps }: Call): void {
+  const type = requireString(body, 'type');
+  if (!INBOUND_TYPES.includes(type)) throw validationError(`type must be one of ${INBOUND_TYPES.join(', ')}`);
+  const username = optionalString(body, 'username');
+  const queue = optionalString(body, 'queue');
+  const from = optionalString(body, 'from', undefined, { maxLength: 200 });
+  const attributes = optionalStringMap(body, 'attributes');
+  const routed = routeInbound(deps.sim, { type, username, queue, from, attributes });
+  if (!routed.ok) {
+    if (routed.reason === 'no-agent') throw controlConflict('AgentUnavailableException', routed.message);
+    throw controlNotFound(routed.message);
+  }
+  sendJson(res, 201, { contactId: routed.contact.contactId, username: routed.agent.username });
+}
+
+function hangup({ res, params, deps }: Call): void {
+  const { agent, contact } = contactOf(deps.sim, params[0]!);
+  const outcome = asConflict(() => customerHangsUp(deps.sim, agent, contact));
+  sendJson(res, 200, { contactId: contact.contactId, username: agent.username, outcome });
+}
+
+function message({ res, params, body, deps }: Call): void {
+  const text = requireString(body, 'text', undefined, { maxLength: 4000 });
+  const participant = optionalString(body, 'participant') ?? 'CUSTOMER';
+  if (participant !== 'CUSTOMER' && participant !== 'AGENT') throw validationError('participant must be CUSTOMER or AGENT');
+  const { agent, contact } = contactOf(deps.sim, params[0]!);
+  asConflict(() => addChatMessage(deps.sim, agent, contact, participant, text));
+  sendJson(res, 200, { contactId: contact.contactId, lines: contact.transcript.length });
+}
+
+function transcript({ res, params, deps }: Call): void {
+  const { contact } = contactOf(deps.sim, params[0]!);
+  sendJson(res, 200, {
+    contactId: contact.contactId,
+    messages: contact.transcript.map((l) => ({ participant: l.participant, text: l.text, timestamp: l.atMs / 1000 })),
+  });
+}
+
+/** The server's truth for an agent: the snapshot's fields at the top level, plus version and bookkeeping. */
+function agentView({ res, params, deps }: Call): void {
+  const agent = agentOf(deps.sim, params[0]!);
+  const digitsSent: Record<string, string> = {};
+  for (const c of agent.contacts) if (c.digitsSent) digitsSent[c.contactId] = c.digitsSent;
+  sendJson(res, 200, {
+    username: agent.username,
+    agentARN: agent.agentARN,
+    version: agent.version,
+    nextToken: String(agent.version),
+    ...deps.sim.snapshot(agent),
+    configuration: agent.configuration,
+    applied: deps.stats.appliedOf(agent.username),
+    digitsSent,
+    longPolls: deps.sim.watchers.count(agent.username),
+  });
+}
+
+function expireSession({ res, params, deps }: Call): void {
+  const agent = agentOf(deps.sim, params[0]!);
+  const revoked = deps.auth.expireAgent(agent.username);
+  // Held long polls answer now, with 401, instead of after up to 30 s.
+  deps.sim.watchers.notify(agent.username);
+  sendJson(res, 200, { username: agent.username, ...revoked });
+}
+
+function setFaults({ res, body, deps }: Call): void {
+  const spec = parseFaultSpec(body);
+  deps.faults.set(spec);
+  const dropped = spec.down ? deps.api.dropInFlight((op) => deps.faults.isDown(op)) : 0;
+  sendJson(res, 200, { faults: deps.faults.current(), dropped });
+}
+
+const ROUTE_LIST = [
+  'POST /sim/login', 'POST /sim/contacts', 'POST /sim/contacts/:contactId/hangup', 'POST /sim/contacts/:contactId/message',
+  'GET /sim/contacts/:contactId/transcript', 'GET /sim/agents/:username', 'POST /sim/agents/:username/expire-session',
+  'GET /sim/stats', 'POST /sim/stats/reset', 'GET /sim/faults', 'POST /sim/faults', 'DELETE /sim/faults', 'POST /sim/reset',
+];
+
+/** `GET /sim`: tells a page (the CCP's control strip) that the control API is on, and what it offers. */
+function describe({ res }: Call): void {
+  sendJson(res, 200, { enabled: true, routes: ROUTE_LIST });
+}
+
+const ROUTES: readonly Route[] = [
+  { method: 'GET', pattern: /^\/sim\/?$/, run: describe },
+  { method: 'POST', pattern: /^\/sim\/login$/, run: login },
+  { method: 'POST', pattern: /^\/sim\/contacts$/, run: inbound },
+  { method: 'POST', pattern: /^\/sim\/contacts\/([^/]+)\/hangup$/, run: hangup },
+  { method: 'POST', pattern: /^\/sim\/contacts\/([^/]+)\/message$/, run: message },
+  { method: 'GET', pattern: /^\/sim\/contacts\/([^/]+)\/transcript$/, run: transcript },
+  { method: 'GET', pattern: /^\/sim\/agents\/([^/]+)$/, run: agentView },
+  { method: 'POST', pattern: /^\/sim\/agents\/([^/]+)\/expire-session$/, run: expireSession },
+  { method: 'GET', pattern: /^\/sim\/stats$/, run: ({ res, deps }) => sendJson(res, 200, deps.stats.view()) },
+  { method: 'POST', pattern: /^\/sim\/stats\/reset$/, run: ({ res, deps }) => { deps.stats.reset(); sendJson(res, 200, { ok: true }); } },
+  { method: 'GET', pattern: /^\/sim\/faults$/, run: ({ res, deps }) => sendJson(res, 200, { faults: deps.faults.current() }) },
+  { method: 'POST', pattern: /^\/sim\/faults$/, run: setFaults },
+  { method: 'DELETE', pattern: /^\/sim\/faults$/, run: ({ res, deps }) => { deps.faults.clear(); sendJson(res, 200, { faults: {} }); } },
+  { method: 'POST', pattern: /^\/sim\/reset$/, run: ({ res, deps }) => { deps.sim.reset(); sendJson(res, 200, { ok: true }); } },
+];
+
+function decodeParams(match: RegExpExecArray): string[] {
+  return match.slice(1).map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      throw validationError('path parameter is not valid percent-encoding');
+    }
+  });
+}
+
+/** Handles `/sim/*`; false when the path is not under `/sim`. */
+export async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, deps: ControlDeps):
+  Promise<boolean> {
+  if (url.pathname !== '/sim' && !url.pathname.startsWith('/sim/')) return false;
+  try {
+    if (!deps.origins.allows(req)) throw accessDenied(`origin ${req.headers.origin} may not drive the simulation`);
+    const candidates = ROUTES.filter((r) => r.pattern.test(url.pathname));
+    const route = candidates.find((r) => r.method === req.method);
+    if (!route) {
+      if (candidates.length === 0) throw controlNotFound(`no control route ${url.pathname}`);
+      throw new CtiError('MethodNotAllowedException', `${req.method} is not allowed on ${url.pathname}`, 405);
+    }
+    const body = req.method === 'GET' ? {} : parseJsonObject(await readBody(req, MAX_CONTROL_BODY_BYTES));
+    route.run({ req, res, params: decodeParams(route.pattern.exec(url.pathname)!), body, deps });
+  } catch (err) {
+    const error = asCtiError(err);
+    if (error.status >= 500) deps.logger.error('control request failed', { path: url.pathname, error: String(err) });
+    sendError(res, error);
+  }
+  return true;
+}
