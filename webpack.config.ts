@@ -23,7 +23,7 @@ function bundle(name: string, entry: string, tsconfig: string, target: 'web' | '
       rules: [{
         test: /\.ts$/,
         loader: 'ts-loader',
-        options: { configFile: path.resolve(root, tsconfig), onlyCompileBundledFiles: true },
+        options: { configFile: path.resolve(root, tsconfig), onlyCompileBundledFiles: true, compilerOptions: { noEmit: false } },
       }],
     },
   };

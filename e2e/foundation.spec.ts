@@ -10,6 +10,7 @@ test('CCP: login form, then the agent state served by the backend', async ({ pag
   const errors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('response', (r) => { if (r.status() === 404) errors.push(`404 ${r.url()}`); });
 
   await page.goto('/ccp');
   // No session: the CCP sends us to the login page.

@@ -1,0 +1,322 @@
+/**
+ * Runtime validation of what crosses a boundary: up messages (tab → engine), down messages (engine → tab), the
+ * persisted state, and the CTI answers the engine relies on. Each validator returns a sanitised copy holding only the
+ * known fields, or a `ValidationError` naming the first bad field. Validators never throw.
+ */
+import {
+  DownType, ErrorType, MasterMethod, MAX_UP_MESSAGE_CHARS, TabRole, UpType, wireError,
+  type Down, type LogRecord, type PersistedState, type StateFull, type Up, type WireError,
+} from './protocol';
+import type { AgentSnapshot } from './cti';
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; error: WireError };
+
+/** Longest ids (tab, request, idempotency key): UUIDs are 36 chars; 128 leaves room for prefixes. */
+export const MAX_ID_CHARS = 128;
+/** Longest method, topic or event name. */
+export const MAX_NAME_CHARS = 256;
+/** Longest page URL in a hello (browsers cap URLs far above this; the inspector only needs to recognise the page). */
+export const MAX_URL_CHARS = 2048;
+/** Longest auth token (JWTs of a few KB exist; 16 KB is well above them). */
+export const MAX_TOKEN_CHARS = 16 * 1024;
+/** Most log entries in one `log` message (tabs batch at most 500, as the original did). */
+export const MAX_LOG_ENTRIES = 1000;
+
+class Invalid extends Error {}
+
+type Obj = Record<string, unknown>;
+
+function fail(message: string): never {
+  throw new Invalid(message);
+}
+
+function isPlainObject(x: unknown): x is Obj {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function obj(x: unknown, path: string): Obj {
+  if (!isPlainObject(x)) fail(`${path} must be an object`);
+  return x;
+}
+
+function str(o: Obj, key: string, path: string, max: number, optional = false): string | undefined {
+  const v = o[key];
+  if (v === undefined && optional) return undefined;
+  if (typeof v !== 'string') fail(`${path}.${key} must be a string`);
+  if (v.length === 0 && !optional) fail(`${path}.${key} must not be empty`);
+  if (v.length > max) fail(`${path}.${key} is longer than ${max} characters`);
+  return v;
+}
+
+function num(o: Obj, key: string, path: string, opts: { optional?: boolean; integer?: boolean; min?: number } = {}): number | undefined {
+  const v = o[key];
+  if (v === undefined && opts.optional) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${path}.${key} must be a finite number`);
+  if (opts.integer && !Number.isInteger(v)) fail(`${path}.${key} must be an integer`);
+  if (opts.min !== undefined && v < opts.min) fail(`${path}.${key} must be at least ${opts.min}`);
+  return v;
+}
+
+function bool(o: Obj, key: string, path: string): boolean | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') fail(`${path}.${key} must be a boolean`);
+  return v;
+}
+
+function oneOf<T extends string>(o: Obj, key: string, path: string, values: readonly T[]): T {
+  const v = o[key];
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) {
+    fail(`${path}.${key} must be one of ${values.join(', ')}`);
+  }
+  return v as T;
+}
+
+/** Drops undefined members so sanitised copies have exactly the fields that were given. */
+function compact<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+function run<T>(build: () => T): Validated<T> {
+  try {
+    return { ok: true, value: build() };
+  } catch (e) {
+    const message = e instanceof Invalid ? e.message : `not a valid message (${String(e)})`;
+    return { ok: false, error: wireError(ErrorType.VALIDATION, message) };
+  }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Up
+// ------------------------------------------------------------------------------------------------------------
+
+function logRecord(x: unknown, path: string): LogRecord {
+  const o = obj(x, path);
+  const exception = o.exception === undefined ? undefined : obj(o.exception, `${path}.exception`);
+  if (o.objects !== undefined && !Array.isArray(o.objects)) fail(`${path}.objects must be an array`);
+  return compact({
+    level: str(o, 'level', path, 16) as string,
+    time: num(o, 'time', path) as number,
+    text: str(o, 'text', path, MAX_UP_MESSAGE_CHARS, true) ?? '',
+    component: str(o, 'component', path, MAX_NAME_CHARS, true),
+    source: str(o, 'source', path, MAX_ID_CHARS, true) ?? '',
+    exception: exception && compact({
+      type: str(exception, 'type', `${path}.exception`, MAX_NAME_CHARS) as string,
+      message: str(exception, 'message', `${path}.exception`, MAX_UP_MESSAGE_CHARS, true) ?? '',
+      stack: Array.isArray(exception.stack) ? exception.stack.filter((l): l is string => typeof l === 'string') : undefined,
+    }),
+    objects: o.objects as unknown[] | undefined,
+  });
+}
+
+function upBody(o: Obj, type: UpType): Up {
+  const p = type;
+  switch (type) {
+    case UpType.HELLO:
+      return compact({
+        type,
+        tabId: str(o, 'tabId', p, MAX_ID_CHARS) as string,
+        protocol: num(o, 'protocol', p, { integer: true }) as number,
+        role: oneOf(o, 'role', p, Object.values(TabRole)),
+        url: str(o, 'url', p, MAX_URL_CHARS, true),
+        knownVersion: num(o, 'knownVersion', p, { optional: true, integer: true, min: 0 }),
+        wantsLogs: bool(o, 'wantsLogs', p),
+      });
+    case UpType.SYNCHRONIZE:
+      return { type, seq: num(o, 'seq', p, { integer: true, min: 0 }) as number };
+    case UpType.REQUEST:
+      return compact({
+        type,
+        requestId: str(o, 'requestId', p, MAX_ID_CHARS) as string,
+        method: str(o, 'method', p, MAX_NAME_CHARS) as string,
+        params: o.params === undefined ? {} : obj(o.params, `${p}.params`),
+        idempotencyKey: str(o, 'idempotencyKey', p, MAX_ID_CHARS, true),
+        timeoutMs: num(o, 'timeoutMs', p, { optional: true, min: 1 }),
+      });
+    case UpType.MASTER:
+      return {
+        type,
+        requestId: str(o, 'requestId', p, MAX_ID_CHARS) as string,
+        method: oneOf(o, 'method', p, Object.values(MasterMethod)),
+        topic: str(o, 'topic', p, MAX_NAME_CHARS) as string,
+      };
+    case UpType.BROADCAST:
+      return compact({ type, event: str(o, 'event', p, MAX_NAME_CHARS) as string, data: o.data });
+    case UpType.SESSION:
+      return compact({
+        type,
+        authToken: str(o, 'authToken', p, MAX_TOKEN_CHARS) as string,
+        expiration: num(o, 'expiration', p, { optional: true }),
+      });
+    case UpType.LOG: {
+      if (!Array.isArray(o.entries)) fail(`${p}.entries must be an array`);
+      if (o.entries.length > MAX_LOG_ENTRIES) fail(`${p}.entries has more than ${MAX_LOG_ENTRIES} entries`);
+      return { type, entries: o.entries.map((e, i) => logRecord(e, `${p}.entries[${i}]`)) };
+    }
+    case UpType.RELOAD_CONFIGURATION:
+    case UpType.RESYNC:
+    case UpType.INSPECT:
+    case UpType.TERMINATE:
+    case UpType.BYE:
+      return { type };
+  }
+}
+
+function jsonLength(x: unknown): number {
+  try {
+    return JSON.stringify(x)?.length ?? 0;
+  } catch {
+    fail('message is not serialisable as JSON');
+  }
+}
+
+/**
+ * Checks a message from a tab: an object of a known `type`, every field of the right type and length, the whole no
+ * longer than `MAX_UP_MESSAGE_CHARS` as JSON. Returns a copy with only the known fields.
+ *
+ * @example
+ * const r = validateUp({ type: 'synchronize', seq: 4 });
+ * if (!r.ok) reply(r.error); // { type: 'ValidationError', message: 'synchronize.seq must be …' }
+ */
+export function validateUp(msg: unknown): Validated<Up> {
+  return run(() => {
+    const o = obj(msg, 'message');
+    if (typeof o.type !== 'string') fail('message.type must be a string');
+    if (!(Object.values(UpType) as string[]).includes(o.type)) fail(`unknown message type '${o.type.slice(0, 64)}'`);
+    const size = jsonLength(o);
+    if (size > MAX_UP_MESSAGE_CHARS) fail(`message is ${size} characters of JSON; the limit is ${MAX_UP_MESSAGE_CHARS}`);
+    return upBody(o, o.type as UpType);
+  });
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Down
+// ------------------------------------------------------------------------------------------------------------
+
+function stateFull(o: Obj, p: string): StateFull {
+  if (o.data !== null) {
+    const d = obj(o.data, `${p}.data`);
+    obj(d.snapshot, `${p}.data.snapshot`);
+    obj(d.configuration, `${p}.data.configuration`);
+  }
+  num(o, 'version', p, { integer: true, min: 0 });
+  num(o, 'skew', p);
+  bool(o, 'stale', p);
+  return o as unknown as StateFull;
+}
+
+function downBody(o: Obj, type: DownType): Down {
+  const p = type;
+  switch (type) {
+    case DownType.STATE:
+      return stateFull(o, p);
+    case DownType.DELTA: {
+      num(o, 'version', p, { integer: true, min: 1 });
+      num(o, 'base', p, { integer: true, min: 0 });
+      num(o, 'skew', p, { optional: true });
+      bool(o, 'stale', p);
+      for (const k of ['put', 'del', 'order'] as const) {
+        if (o[k] !== undefined && !Array.isArray(o[k])) fail(`${p}.${k} must be an array`);
+      }
+      if (o.agent !== undefined) obj(o.agent, `${p}.agent`);
+      if (o.configuration !== undefined) obj(o.configuration, `${p}.configuration`);
+      return o as unknown as Down;
+    }
+    case DownType.ACKNOWLEDGE:
+      str(o, 'tabId', p, MAX_ID_CHARS);
+      num(o, 'seq', p, { integer: true, min: 0 });
+      return o as unknown as Down;
+    case DownType.RESPONSE: {
+      str(o, 'requestId', p, MAX_ID_CHARS, true);
+      if (typeof o.ok !== 'boolean') fail(`${p}.ok must be a boolean`);
+      if (!o.ok) {
+        const e = obj(o.error, `${p}.error`);
+        str(e, 'type', `${p}.error`, MAX_NAME_CHARS);
+        if (typeof e.message !== 'string') fail(`${p}.error.message must be a string`);
+      }
+      return o as unknown as Down;
+    }
+    case DownType.EVENT:
+      str(o, 'event', p, MAX_NAME_CHARS);
+      return o as unknown as Down;
+    case DownType.LOG:
+      if (!Array.isArray(o.entries)) fail(`${p}.entries must be an array`);
+      return o as unknown as Down;
+  }
+}
+
+/**
+ * Basic structure check of a message pushed to a tab (already `JSON.parse`d): a known `type` and the fields each type
+ * needs. The engine is trusted, so contents (contacts, configuration) are not checked deeply.
+ *
+ * @example
+ * const r = validateDown(JSON.parse(json));
+ * if (r.ok) state.apply(r.value);
+ */
+export function validateDown(msg: unknown): Validated<Down> {
+  return run(() => {
+    const o = obj(msg, 'message');
+    if (typeof o.type !== 'string' || !(Object.values(DownType) as string[]).includes(o.type)) {
+      fail(`unknown down message type '${String(o.type).slice(0, 64)}'`);
+    }
+    return downBody(o, o.type as DownType);
+  });
+}
+
+/**
+ * Checks what a tab or a new engine reads from IndexedDB (another version of the code may have written it).
+ *
+ * @example
+ * const r = validatePersistedState(await get(PERSIST_STATE_KEY, store));
+ * if (r.ok) render({ ...r.value.state, stale: true });
+ */
+export function validatePersistedState(x: unknown): Validated<PersistedState> {
+  return run(() => {
+    const o = obj(x, 'persisted');
+    const s = obj(o.state, 'persisted.state');
+    if (s.type !== DownType.STATE) fail('persisted.state.type must be state');
+    stateFull(s, 'persisted.state');
+    if (o.nextToken !== null && typeof o.nextToken !== 'string') fail('persisted.nextToken must be a string or null');
+    num(o, 'savedAt', 'persisted');
+    str(o, 'engineId', 'persisted', MAX_ID_CHARS);
+    return o as unknown as PersistedState;
+  });
+}
+
+/**
+ * Checks the parts of a `GetAgentSnapshot` answer the engine and the events rely on: the agent state, each contact's
+ * id, state and connections, and the server timestamp.
+ *
+ * @example
+ * const r = validateAgentSnapshot(out.snapshot);
+ * if (!r.ok) throw new CtiError('NetworkError', r.error.message, 200);
+ */
+export function validateAgentSnapshot(x: unknown): Validated<AgentSnapshot> {
+  return run(() => {
+    const s = obj(x, 'snapshot');
+    const state = obj(s.state, 'snapshot.state');
+    str(state, 'type', 'snapshot.state', MAX_NAME_CHARS);
+    str(state, 'name', 'snapshot.state', MAX_NAME_CHARS);
+    num(s, 'snapshotTimestamp', 'snapshot');
+    if (!Array.isArray(s.contacts)) fail('snapshot.contacts must be an array');
+    s.contacts.forEach((c: unknown, i: number) => {
+      const path = `snapshot.contacts[${i}]`;
+      const co = obj(c, path);
+      str(co, 'contactId', path, MAX_NAME_CHARS);
+      const cs = obj(co.state, `${path}.state`);
+      str(cs, 'type', `${path}.state`, MAX_NAME_CHARS);
+      num(cs, 'timestamp', `${path}.state`);
+      if (!Array.isArray(co.connections)) fail(`${path}.connections must be an array`);
+      co.connections.forEach((k: unknown, j: number) => {
+        const kp = `${path}.connections[${j}]`;
+        const ko = obj(k, kp);
+        str(ko, 'connectionId', kp, MAX_NAME_CHARS);
+        obj(ko.state, `${kp}.state`);
+      });
+    });
+    return s as unknown as AgentSnapshot;
+  });
+}

@@ -1,0 +1,455 @@
+/**
+ * The sync engine: one per browser (hosted by the SharedWorker, or by the leader tab in the fallback). It polls the
+ * CTI backend once, keeps `{snapshot, configuration, skew, version}`, fans every observable change out to every tab
+ * as one JSON string, answers each tab's requests, heartbeats, master-topic and broadcast messages, and persists its
+ * state and logs. Host-agnostic: everything it touches comes in through `EngineDeps`.
+ */
+import type { AgentConfiguration, AgentSnapshot } from '../shared/cti';
+import { EventType, LogLevel } from '../shared/enums';
+import type { PushCallback, PostResult } from '../shared/endpoint';
+import {
+  ENGINE_EVENTS, ErrorType, MasterMethod, PROTOCOL_VERSION, TabRole, TransportKind, UpType, wireError,
+  type EngineInfo, type Hello, type LogRecord, type MasterRequest, type PersistedState, type StateFull, type Up,
+  type Welcome, type WireError,
+} from '../shared/protocol';
+import { publishableSkew, SkewEstimator, type SkewSample } from '../shared/skew';
+import { validatePersistedState, validateUp } from '../shared/validate';
+import type { AuthProvider } from './auth-provider';
+import { AuthSession, type TokenSource } from './auth-session';
+import { CoalescingWriter } from './coalescing-writer';
+import type { CtiClient } from './cti-client';
+import { ackJson, errorResponse, eventJson, logJson } from './down-messages';
+import { Hub, type TabRecord } from './hub';
+import { LogRing } from './log-ring';
+import { Poller } from './poller';
+import { StatePublisher, type Publication } from './publisher';
+import { Router } from './router';
+import { buildAgentData } from './state-builder';
+import type { StateStore } from './store';
+import { resolveTimings, type EngineTimings } from './timings';
+import { MasterTopics, type MasterChange } from './topics';
+
+/** Learns of a tab's death: resolves when the tab is gone (its Web Lock was released: closed, navigated, crashed). */
+export interface LivenessWatcher {
+  watch(tabId: string): Promise<void>;
+}
+
+export interface EngineDeps {
+  cti: CtiClient;
+  auth: AuthProvider;
+  store: StateStore;
+  liveness: LivenessWatcher;
+  clock: { now(): number };
+  random?: () => number;
+  transport: TransportKind;
+  /** Leadership epoch (fallback transport). */
+  epoch?: number;
+  timings?: Partial<EngineTimings>;
+  /** Ids for idempotency keys and the engine id. */
+  newId?: () => string;
+}
+
+type AuthEpisode = 'none' | 'silent' | 'announced';
+
+/**
+ * @example
+ * const engine = new Engine({ cti, auth, store, liveness, clock: Date, transport: TransportKind.SHARED_WORKER });
+ * void engine.start();
+ * const welcome = await engine.connectTab(hello, (json) => port.push(json));
+ * const result = await engine.handle(hello.tabId, { type: 'synchronize', seq: 1 });
+ */
+export class Engine {
+  readonly engineId: string;
+  private readonly t: EngineTimings;
+  private readonly now: () => number;
+  private readonly newId: () => string;
+  private readonly hub: Hub;
+  private readonly topics = new MasterTopics();
+  private readonly router: Router;
+  private readonly poller: Poller;
+  private readonly auth: AuthSession;
+  private readonly publisher = new StatePublisher();
+  private readonly skew = new SkewEstimator();
+  private readonly ring: LogRing;
+  private readonly persister: CoalescingWriter<PersistedState>;
+  private snapshot: AgentSnapshot | null = null;
+  private configuration: AgentConfiguration | null = null;
+  private stale = false;
+  private running = false;
+  private ready = false;
+  private restored = false;
+  private terminated = false;
+  private authEpisode: AuthEpisode = 'none';
+  private accessEpisode = false;
+  private publishedTabCount = 0;
+  private readonly watched = new Set<string>();
+  private readonly recent: { time: number; event: string }[] = [];
+  private logSeqFlushed = 0;
+  private logTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.t = resolveTimings(deps.timings);
+    this.now = () => deps.clock.now();
+    this.newId = deps.newId ?? (() => crypto.randomUUID());
+    this.engineId = this.newId();
+    this.ring = new LogRing(this.t.logRingSize);
+    const log = (level: LogLevel, text: string) => this.log(level, text);
+    this.hub = new Hub({ now: this.now, timings: this.t, fullState: () => this.publisher.fullJson(), log });
+    this.router = new Router({
+      cti: deps.cti, timings: this.t, newId: this.newId, log,
+      onUnauthorized: () => this.onUnauthorized(),
+      onSuccess: (op) => {
+        this.onBackendSuccess();
+        // The long poll returns by itself when a write changes the agent's state, so no nudge is needed here;
+        // configuration is not long-polled, so a change to it is fetched at once.
+        if (op === 'UpdateAgentConfiguration') this.poller.reloadConfiguration();
+      },
+    });
+    this.poller = new Poller({
+      cti: deps.cti, now: this.now, random: deps.random ?? Math.random, timings: this.t,
+      hooks: {
+        onSnapshot: (s, sample) => this.onSnapshot(s, sample),
+        onConfiguration: (c) => this.onConfiguration(c),
+        onBackendSuccess: () => this.onBackendSuccess(),
+        onUnauthorized: () => this.onUnauthorized(),
+        onAccessDenied: () => this.onAccessDenied(),
+        log,
+      },
+    });
+    this.auth = new AuthSession({ provider: deps.auth, cti: deps.cti, now: this.now, timings: this.t, log,
+      onToken: (source) => this.onToken(source) });
+    this.persister = new CoalescingWriter((s) => deps.store.save(s), this.t.persistThrottleMs,
+      (e) => this.log(LogLevel.WARN, `saving state failed: ${String(e)}`));
+  }
+
+  /** The published state (what every tab holds at this version). */
+  get state(): StateFull {
+    return this.publisher.state;
+  }
+
+  /** Restores persisted state (published as stale), gets a token, starts polling. A second call is a no-op. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    if (!this.restored) {
+      this.restored = true; // once per engine: a stop/start must not re-publish old persisted state over newer data
+      await this.restore();
+    }
+    if (!this.running) return;
+    this.ready = true;
+    const outcome = this.auth.hasToken ? 'ok' : await this.auth.refresh('start');
+    if (!this.running || this.terminated || this.poller.running) return;
+    if (outcome === 'unauthorized') this.announceAuthFailure();
+    else this.poller.start(); // without a token too: the first poll then tells what the backend thinks
+  }
+
+  /** Stops polling and timers, writes what is pending. Tabs stay registered. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.ready = false;
+    this.poller.stop();
+    this.auth.stop();
+    if (this.logTimer) clearTimeout(this.logTimer);
+    this.logTimer = undefined;
+    this.flushLogs();
+    await this.persister.flush();
+  }
+
+  /**
+   * Registers a tab (its first message). The tab's first push is the full state; the answer carries it too.
+   */
+  async connectTab(raw: unknown, push: PushCallback, release?: () => void): Promise<Welcome | { error: WireError }> {
+    const checked = validateUp(raw);
+    if (!checked.ok) return this.rejectHello(checked.error);
+    if (checked.value.type !== UpType.HELLO) return this.rejectHello(wireError(ErrorType.VALIDATION, 'the first message must be hello'));
+    const hello: Hello = checked.value;
+    if (hello.protocol !== PROTOCOL_VERSION) {
+      return this.rejectHello(wireError(ErrorType.PROTOCOL, `engine speaks protocol ${PROTOCOL_VERSION}, tab ${hello.protocol}`));
+    }
+    const wantsLogs = hello.wantsLogs === true || hello.role === TabRole.INSPECTOR;
+    const { replaced } = this.hub.add({ tabId: hello.tabId, role: hello.role, url: hello.url, wantsLogs, push, release });
+    this.watch(hello.tabId);
+    this.hub.send(hello.tabId, this.publisher.fullJson());
+    if (this.authEpisode === 'announced') this.hub.send(hello.tabId, eventJson(EventType.AUTH_FAIL));
+    if (this.accessEpisode) this.hub.send(hello.tabId, eventJson(EventType.ACCESS_DENIED));
+    if (wantsLogs && this.ring.size) this.hub.send(hello.tabId, logJson(this.ring.toArray()));
+    this.log(LogLevel.INFO, `tab ${hello.tabId} (${hello.role}) ${replaced ? 'reconnected' : 'connected'}`);
+    if (!replaced) this.publishTabCount();
+    if (this.ready && (this.terminated || this.authEpisode !== 'none' || !this.auth.hasToken)) void this.tryProviderFor(hello.tabId);
+    return {
+      tabId: hello.tabId, engineId: this.engineId, state: this.publisher.state, tabCount: this.hub.count,
+      transport: this.deps.transport, ...(this.deps.epoch !== undefined ? { epoch: this.deps.epoch } : {}),
+    };
+  }
+
+  /** Every message after hello. Never throws; malformed input gets a typed error and one log line. */
+  async handle(tabId: string, raw: unknown): Promise<PostResult> {
+    try {
+      const checked = validateUp(raw);
+      if (!checked.ok) {
+        this.log(LogLevel.WARN, `tab ${tabId}: rejected message: ${checked.error.message}`);
+        return errorResponse(raw, checked.error);
+      }
+      const tab = this.hub.get(tabId);
+      if (!tab) return errorResponse(raw, wireError(ErrorType.NOT_CONNECTED, `tab ${tabId} is not connected`));
+      this.hub.noteLife(tabId);
+      if (checked.value.type === UpType.HELLO) {
+        return errorResponse(raw, wireError(ErrorType.VALIDATION, `already connected as ${tabId}; hello is only the first message`));
+      }
+      return await this.dispatch(tab, checked.value);
+    } catch (e) {
+      this.log(LogLevel.ERROR, `tab ${tabId}: handling failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return errorResponse(raw, wireError(ErrorType.INTERNAL, 'the engine failed to handle the message'));
+    }
+  }
+
+  /** Drops a dead or departing tab at once: deliveries, subscriptions, master topics. */
+  dropTab(tabId: string, reason: string): void {
+    if (!this.hub.remove(tabId)) return;
+    this.log(LogLevel.INFO, `tab ${tabId} dropped (${reason})`);
+    for (const change of this.topics.dropTab(tabId)) this.announceMaster(change);
+    this.publishTabCount();
+  }
+
+  inspect(): EngineInfo {
+    const est = this.skew.current();
+    return {
+      engineId: this.engineId, transport: this.deps.transport,
+      ...(this.deps.epoch !== undefined ? { epoch: this.deps.epoch } : {}),
+      version: this.publisher.state.version, skew: this.publisher.state.skew, skewRtt: est ? est.rtt : null,
+      pollsPerMinute: this.poller.pollsInWindow(), polling: this.poller.status, tabs: this.hub.info(),
+      topics: this.topics.snapshot(), recentEvents: [...this.recent],
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Tab messages
+  // ---------------------------------------------------------------------------------------------------------
+
+  private async dispatch(tab: TabRecord, msg: Up): Promise<PostResult> {
+    switch (msg.type) {
+      case UpType.HELLO: // answered in handle(), which still has the raw message's request id
+        return undefined;
+      case UpType.SYNCHRONIZE:
+        tab.lastSynchronize = this.now();
+        this.hub.send(tab.tabId, ackJson(tab.tabId, msg.seq));
+        tab.lastAcknowledge = this.now();
+        return undefined;
+      case UpType.REQUEST:
+        return this.router.handle(msg);
+      case UpType.MASTER:
+        return this.master(tab.tabId, msg);
+      case UpType.BROADCAST:
+        this.noteEvent(msg.event);
+        this.hub.sendAll(eventJson(msg.event, msg.data), 'control');
+        return undefined;
+      case UpType.SESSION:
+        this.auth.adopt({ accessToken: msg.authToken, expiration: msg.expiration }, 'tab');
+        return undefined;
+      case UpType.RELOAD_CONFIGURATION:
+        this.poller.reloadConfiguration();
+        return undefined;
+      case UpType.RESYNC:
+        this.hub.sendFullTo(tab.tabId);
+        return undefined;
+      case UpType.LOG:
+        for (const entry of msg.entries) this.appendLog({ ...entry, source: tab.tabId });
+        return undefined;
+      case UpType.INSPECT:
+        return this.inspect();
+      case UpType.TERMINATE:
+        this.terminate(tab.tabId);
+        return undefined;
+      case UpType.BYE:
+        this.dropTab(tab.tabId, 'bye');
+        return undefined;
+    }
+  }
+
+  private master(tabId: string, msg: MasterRequest) {
+    switch (msg.method) {
+      case MasterMethod.CHECK:
+        return this.topics.check(msg.topic, tabId);
+      case MasterMethod.BECOME:
+      case MasterMethod.RELEASE: {
+        const { result, change } = msg.method === MasterMethod.BECOME
+          ? this.topics.become(msg.topic, tabId) : this.topics.release(msg.topic, tabId);
+        if (change) this.announceMaster(change);
+        return result;
+      }
+    }
+  }
+
+  private announceMaster(change: MasterChange): void {
+    this.noteEvent(`${ENGINE_EVENTS.MASTER_CHANGED} ${change.topic} → ${change.masterId ?? 'none'}`);
+    this.hub.sendEach((tab) => eventJson(ENGINE_EVENTS.MASTER_CHANGED, { ...change, isMaster: change.masterId === tab.tabId }));
+  }
+
+  private publishTabCount(): void {
+    if (this.hub.count === this.publishedTabCount) return;
+    this.publishedTabCount = this.hub.count;
+    this.hub.sendAll(eventJson(EventType.UPDATE_CONNECTED_CCPS, { length: this.hub.count }), 'control');
+  }
+
+  private watch(tabId: string): void {
+    if (this.watched.has(tabId)) return;
+    this.watched.add(tabId);
+    this.deps.liveness.watch(tabId).then(
+      () => { this.watched.delete(tabId); this.dropTab(tabId, 'its lock was released'); },
+      (e: unknown) => { this.watched.delete(tabId); this.log(LogLevel.WARN, `tab ${tabId}: liveness watch failed: ${String(e)}`); },
+    );
+  }
+
+  private rejectHello(error: WireError): { error: WireError } {
+    this.log(LogLevel.WARN, `hello rejected: ${error.message}`);
+    return { error };
+  }
+
+  private terminate(tabId: string): void {
+    this.log(LogLevel.INFO, `terminate from tab ${tabId}: polling stopped, session forgotten`);
+    this.terminated = true;
+    this.poller.stop();
+    this.auth.clear();
+    this.authEpisode = 'none';
+    this.accessEpisode = false;
+    this.snapshot = null;
+    this.configuration = null;
+    this.stale = false;
+    this.publishCandidate(); // data → null, so a later tab does not render the logged-out agent
+    this.noteEvent(EventType.TERMINATED);
+    this.hub.sendAll(eventJson(EventType.TERMINATED), 'control');
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Backend results
+  // ---------------------------------------------------------------------------------------------------------
+
+  private onSnapshot(snapshot: AgentSnapshot, sample: SkewSample): void {
+    this.snapshot = snapshot;
+    this.skew.add(sample);
+    this.stale = false;
+    this.publishCandidate();
+  }
+
+  private onConfiguration(configuration: AgentConfiguration): void {
+    this.configuration = configuration;
+    this.publishCandidate();
+  }
+
+  private publishCandidate(): void {
+    const data = this.snapshot && this.configuration ? buildAgentData(this.snapshot, this.configuration) : null;
+    const skew = publishableSkew(this.publisher.state.skew, this.skew.current()?.skew);
+    this.publish(this.publisher.offer({ data, skew, stale: this.stale }));
+  }
+
+  private publish(p: Publication | null): void {
+    if (!p) return;
+    this.hub.sendAll(p.json, 'state');
+    this.persister.schedule({ state: this.publisher.state, nextToken: this.poller.token, savedAt: this.now(), engineId: this.engineId });
+  }
+
+  private async restore(): Promise<void> {
+    try {
+      const loaded = validatePersistedState(await this.deps.store.load());
+      if (loaded.ok) {
+        const { data } = loaded.value.state;
+        this.snapshot = data?.snapshot ?? null;
+        this.configuration = data?.configuration ?? null;
+        this.stale = data !== null;
+        this.publish(this.publisher.restore(loaded.value.state));
+        this.log(LogLevel.INFO, `restored persisted state v${loaded.value.state.version} from ${new Date(loaded.value.savedAt).toISOString()}`);
+      }
+    } catch (e) {
+      this.log(LogLevel.WARN, `loading persisted state failed: ${String(e)}`);
+    }
+    try {
+      this.ring.prepend(await this.deps.store.loadLogs());
+    } catch (e) {
+      this.log(LogLevel.WARN, `loading persisted logs failed: ${String(e)}`);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Auth and access episodes
+  // ---------------------------------------------------------------------------------------------------------
+
+  private onToken(source: TokenSource): void {
+    if (this.terminated) this.log(LogLevel.INFO, `new session from ${source} after terminate: polling resumes`);
+    this.terminated = false;
+    if (this.ready && this.running && !this.poller.running) this.poller.start();
+  }
+
+  /** First 401 of an episode: pause and try the provider silently; a second one (or a failed attempt) tells tabs. */
+  private onUnauthorized(): void {
+    if (!this.running || this.terminated) return;
+    this.poller.pauseForAuth();
+    if (this.authEpisode === 'announced') return;
+    if (this.authEpisode === 'silent') {
+      if (!this.auth.refreshing) this.announceAuthFailure();
+      return;
+    }
+    this.authEpisode = 'silent';
+    void this.auth.refresh('unauthorized').then((outcome) => {
+      if (outcome !== 'ok' && this.authEpisode === 'silent') this.announceAuthFailure();
+    });
+  }
+
+  private announceAuthFailure(): void {
+    this.authEpisode = 'announced';
+    this.poller.pauseForAuth();
+    this.log(LogLevel.WARN, 'auth failed: tabs told (auth_fail); waiting for a fresh session');
+    this.noteEvent(EventType.AUTH_FAIL);
+    this.hub.sendAll(eventJson(EventType.AUTH_FAIL), 'control');
+    this.auth.startRecovery();
+  }
+
+  private onAccessDenied(): void {
+    if (this.accessEpisode) return;
+    this.accessEpisode = true;
+    this.noteEvent(EventType.ACCESS_DENIED);
+    this.hub.sendAll(eventJson(EventType.ACCESS_DENIED), 'control');
+  }
+
+  private onBackendSuccess(): void {
+    if (this.authEpisode !== 'none') {
+      this.log(LogLevel.INFO, 'auth recovered');
+      this.authEpisode = 'none';
+      this.auth.stopRecovery();
+      if (this.ready && this.running && !this.terminated && !this.poller.running) this.poller.start();
+    }
+    this.accessEpisode = false;
+  }
+
+  private async tryProviderFor(tabId: string): Promise<void> {
+    const outcome = await this.auth.refresh('tab connected');
+    if (outcome === 'unauthorized' && this.terminated) this.hub.send(tabId, eventJson(EventType.AUTH_FAIL));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Logs and events
+  // ---------------------------------------------------------------------------------------------------------
+
+  private log(level: LogLevel, text: string): void {
+    this.appendLog({ level, time: this.now(), text, component: 'engine', source: 'engine' });
+  }
+
+  private appendLog(record: LogRecord): void {
+    this.ring.push(record);
+    this.logTimer ??= setTimeout(() => { this.logTimer = undefined; this.flushLogs(); }, this.t.logPushIntervalMs);
+  }
+
+  /** New lines since the last flush: to tabs that want them, and to the store. */
+  private flushLogs(): void {
+    const { entries, seq } = this.ring.since(this.logSeqFlushed);
+    this.logSeqFlushed = seq;
+    if (!entries.length) return;
+    const json = logJson(entries);
+    for (const tab of this.hub.records()) if (tab.wantsLogs) this.hub.send(tab.tabId, json);
+    this.deps.store.appendLogs(entries).catch(() => undefined); // a failing store must not log about itself in a loop
+  }
+
+  private noteEvent(event: string): void {
+    this.recent.push({ time: this.now(), event });
+    if (this.recent.length > this.t.recentEventsMax) this.recent.shift();
+  }
+}
