@@ -34,6 +34,20 @@ describe('control API', () => {
     assert.match(bad.body.message, /username must be a string/);
   });
 
+  test('bulk-contacts loads an agent with connected chats past routing limits, and validates count', async () => {
+    const res = await h.control('POST', '/sim/agents/agent1/bulk-contacts', { count: 20 });
+    assert.equal(res.status, 201);
+    assert.equal(res.body.contactIds.length, 20);
+    const truth = await h.control('GET', '/sim/agents/agent1');
+    assert.equal(truth.body.contacts.length, 20);
+    assert.ok(truth.body.contacts.every((c: { state: { type: string } }) => c.state.type === 'connected'));
+    for (const count of [0, 201, 1.5, '3']) {
+      const bad = await h.control('POST', '/sim/agents/agent1/bulk-contacts', { count });
+      assert.equal(bad.status, 400, `count ${String(count)}`);
+    }
+    assert.equal((await h.control('GET', '/sim/agents/agent1')).body.contacts.length, 20);
+  });
+
   test('POST /sim/contacts validates its body', async () => {
     const cases: [unknown, RegExp][] = [
       [{}, /type is required/],

@@ -11,9 +11,10 @@ import { accessDenied, asCtiError, controlConflict, controlNotFound, CtiError, v
 import { parseFaultSpec, type FaultInjector } from './faults';
 import { parseJsonObject, readBody, sendError, sendJson } from './http';
 import { addChatMessage } from './sim/chat';
-import { customerHangsUp } from './sim/contacts';
+import { acceptContact, addInboundContact, customerHangsUp } from './sim/contacts';
 import type { AgentRecord, ContactRecord } from './sim/model';
 import { routeInbound } from './sim/routing';
+import { DEFAULT_QUEUE } from './sim/seed';
 import type { Simulation } from './sim/simulation';
 import type { BackendStats } from './stats';
 import type { BackendLogger } from './log';
@@ -131,6 +132,29 @@ function agentView({ res, params, deps }: Call): void {
   });
 }
 
+/** Most contacts `bulk-contacts` adds in one call: a realistic worst case for one agent is tens of contacts. */
+const MAX_BULK_CONTACTS = 200;
+
+/** Puts `count` connected chats on an agent at once, past routing limits: a heavy snapshot for benchmarks and load
+ * tests (e.g. the twenty-contact agent), which ordinary routing (3 chats) cannot build. */
+function bulkContacts({ res, params, body, deps }: Call): void {
+  const agent = agentOf(deps.sim, params[0]!);
+  const count = body['count'];
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_BULK_CONTACTS) {
+    throw validationError(`count must be an integer from 1 to ${MAX_BULK_CONTACTS}`);
+  }
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const contact = addInboundContact(deps.sim, agent, {
+      type: ContactType.CHAT, queue: DEFAULT_QUEUE, from: `Customer ${i + 1}`,
+      attributes: { customerName: `Customer ${i + 1}`, accountId: String(100000 + i) },
+    });
+    acceptContact(deps.sim, agent, contact);
+    ids.push(contact.contactId);
+  }
+  sendJson(res, 201, { username: agent.username, contactIds: ids });
+}
+
 function expireSession({ res, params, deps }: Call): void {
   const agent = agentOf(deps.sim, params[0]!);
   const revoked = deps.auth.expireAgent(agent.username);
@@ -149,6 +173,7 @@ function setFaults({ res, body, deps }: Call): void {
 const ROUTE_LIST = [
   'POST /sim/login', 'POST /sim/contacts', 'POST /sim/contacts/:contactId/hangup', 'POST /sim/contacts/:contactId/message',
   'GET /sim/contacts/:contactId/transcript', 'GET /sim/agents/:username', 'POST /sim/agents/:username/expire-session',
+  'POST /sim/agents/:username/bulk-contacts',
   'GET /sim/stats', 'POST /sim/stats/reset', 'GET /sim/faults', 'POST /sim/faults', 'DELETE /sim/faults', 'POST /sim/reset',
 ];
 
@@ -166,6 +191,7 @@ const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: /^\/sim\/contacts\/([^/]+)\/transcript$/, run: transcript },
   { method: 'GET', pattern: /^\/sim\/agents\/([^/]+)$/, run: agentView },
   { method: 'POST', pattern: /^\/sim\/agents\/([^/]+)\/expire-session$/, run: expireSession },
+  { method: 'POST', pattern: /^\/sim\/agents\/([^/]+)\/bulk-contacts$/, run: bulkContacts },
   { method: 'GET', pattern: /^\/sim\/stats$/, run: ({ res, deps }) => sendJson(res, 200, deps.stats.view()) },
   { method: 'POST', pattern: /^\/sim\/stats\/reset$/, run: ({ res, deps }) => { deps.stats.reset(); sendJson(res, 200, { ok: true }); } },
   { method: 'GET', pattern: /^\/sim\/faults$/, run: ({ res, deps }) => sendJson(res, 200, { faults: deps.faults.current() }) },

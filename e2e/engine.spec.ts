@@ -16,6 +16,9 @@ function setState(page: Page, name: string): Promise<void> {
   }), name);
 }
 
+/** A topic of the test's own, so library features that use real topics (ringtone, login popup) do not interfere. */
+const TOPIC = 'e2e::topic';
+
 function checkMaster(page: Page, topic: string): Promise<boolean> {
   return page.evaluate((t) => new Promise<boolean>((resolve) => {
     window.connect.ifMaster(t, () => resolve(true), () => resolve(false));
@@ -74,13 +77,13 @@ test('GetAgentSnapshot load with five tabs equals the load with one tab', async 
 for (const how of ['closed', 'crashed'] as const) {
   test(`a master topic held by a ${how} tab is freed and another tab takes it`, async ({ openTabs }) => {
     const [a, b, c] = await openTabs(3);
-    expect(await checkMaster(a!, 'connect::ringtone')).toBe(true);
-    expect(await checkMaster(b!, 'connect::ringtone')).toBe(false);
-    expect(await checkMaster(c!, 'connect::ringtone')).toBe(false);
+    expect(await checkMaster(a!, TOPIC)).toBe(true);
+    expect(await checkMaster(b!, TOPIC)).toBe(false);
+    expect(await checkMaster(c!, TOPIC)).toBe(false);
     if (how === 'closed') await closeTab(a!); else await crashTab(a!);
-    await expect.poll(async () => (await checkMaster(b!, 'connect::ringtone')) || (await checkMaster(c!, 'connect::ringtone'))).toBe(true);
+    await expect.poll(async () => (await checkMaster(b!, TOPIC)) || (await checkMaster(c!, TOPIC))).toBe(true);
     // exactly one of the survivors holds it
-    const holders = [await checkMaster(b!, 'connect::ringtone'), await checkMaster(c!, 'connect::ringtone')];
+    const holders = [await checkMaster(b!, TOPIC), await checkMaster(c!, TOPIC)];
     expect(holders.filter(Boolean)).toHaveLength(1);
     await expect.poll(() => b!.evaluate(() => window.connect.core.getNumberOfConnectedCCPs())).toBe(2);
   });
@@ -128,4 +131,19 @@ test('a new tab renders persisted state before its first ACK', async ({ openTabs
     await worker.resume().catch(() => undefined);
     await worker.detach();
   }
+});
+
+test('when the SharedWorker dies, every tab starts a new one and keeps receiving changes', async ({ openTabs, backend, browser }) => {
+  const tabs = await openTabs(3);
+  const before = await tabs[0]!.evaluate(() => window.connect.core.inspect().then((i) => i.engineId));
+  const worker = await WorkerControl.attach(browser);
+  await worker.evaluate('self.close()').catch(() => undefined); // the worker ends; its engine lock is released
+  await worker.detach();
+  await expect.poll(() => tabs[0]!.evaluate(() => window.connect.core.inspect().then((i) => i.engineId).catch(() => null)),
+    { timeout: 15_000 }).not.toBe(before);
+  const contactId = await backend.inbound({ username: 'agent1', type: 'chat' });
+  const s = await expectConsistent(tabs, { contacts: 1 });
+  expect(s.data!.snapshot.contacts[0]!.contactId).toBe(contactId);
+  const info = await tabs[1]!.evaluate(() => window.connect.core.inspect());
+  expect(info.tabs).toHaveLength(3);
 });

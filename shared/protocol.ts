@@ -18,6 +18,10 @@ export const MAX_UP_MESSAGE_CHARS = 256 * 1024;
 /** Prefix of the per-tab Web Lock a tab holds for its whole life; the engine queues for it to learn of its death. */
 export const TAB_LOCK_PREFIX = 'connect-sync:tab:';
 
+/** Prefix of the Web Lock an engine host holds for its whole life (`+ engineId`); tabs queue for it to learn that the
+ * engine died (e.g. a SharedWorker taken down by a renderer crash) and start a new one. */
+export const ENGINE_LOCK_PREFIX = 'connect-sync:engine:';
+
 // -------------------------------------------------------------------------------------------------------------
 // Errors
 // -------------------------------------------------------------------------------------------------------------

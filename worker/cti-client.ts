@@ -51,6 +51,8 @@ export interface HttpCtiClientOptions {
   defaultTimeoutMs?: number;
   retries?: number;
   retryBaseMs?: number;
+  /** Extra headers sent with every call (e.g. `X-Engine-Id`). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -70,6 +72,7 @@ export class HttpCtiClient implements CtiClient {
   private readonly defaultTimeoutMs: number;
   private readonly retries: number;
   private readonly retryBaseMs: number;
+  private readonly extraHeaders: Record<string, string>;
 
   constructor(opts: HttpCtiClientOptions) {
     this.endpoint = String(opts.endpoint);
@@ -79,6 +82,7 @@ export class HttpCtiClient implements CtiClient {
     this.defaultTimeoutMs = opts.defaultTimeoutMs ?? DEFAULT_TIMINGS.requestDeadlineMs;
     this.retries = opts.retries ?? DEFAULT_TIMINGS.ctiRetries;
     this.retryBaseMs = opts.retryBaseMs ?? DEFAULT_TIMINGS.ctiRetryBaseMs;
+    this.extraHeaders = { ...(opts.headers ?? {}) };
   }
 
   setAuthToken(token: string | undefined): void {
@@ -116,6 +120,7 @@ export class HttpCtiClient implements CtiClient {
     const { authentication: _dropped, ...params } = input as Record<string, unknown>;
     const body = NO_AUTH_BODY.has(op) ? params : { ...params, authentication: { authToken: this.token } };
     const headers: Record<string, string> = {
+      ...this.extraHeaders,
       'Content-Type': CTI_CONTENT_TYPE,
       [TARGET_HEADER]: `${CTI_TARGET_PREFIX}.${op}`,
     };

@@ -47,6 +47,8 @@ export interface EngineDeps {
   timings?: Partial<EngineTimings>;
   /** Ids for idempotency keys and the engine id. */
   newId?: () => string;
+  /** The engine id, when the host needs it before construction (e.g. for an `X-Engine-Id` header). */
+  engineId?: string;
 }
 
 type AuthEpisode = 'none' | 'silent' | 'announced';
@@ -82,6 +84,8 @@ export class Engine {
   private authEpisode: AuthEpisode = 'none';
   private accessEpisode = false;
   private publishedTabCount = 0;
+  /** The data of the last `mute` broadcast: replayed to a tab that connects later, so it knows the mute status. */
+  private lastMute: unknown = undefined;
   private readonly watched = new Set<string>();
   private readonly recent: { time: number; event: string }[] = [];
   private logSeqFlushed = 0;
@@ -91,7 +95,7 @@ export class Engine {
     this.t = resolveTimings(deps.timings);
     this.now = () => deps.clock.now();
     this.newId = deps.newId ?? (() => crypto.randomUUID());
-    this.engineId = this.newId();
+    this.engineId = deps.engineId ?? this.newId();
     this.ring = new LogRing(this.t.logRingSize);
     const log = (level: LogLevel, text: string) => this.log(level, text);
     this.hub = new Hub({ now: this.now, timings: this.t, fullState: () => this.publisher.fullJson(), log });
@@ -172,6 +176,7 @@ export class Engine {
     this.hub.send(hello.tabId, this.publisher.fullJson());
     if (this.authEpisode === 'announced') this.hub.send(hello.tabId, eventJson(EventType.AUTH_FAIL));
     if (this.accessEpisode) this.hub.send(hello.tabId, eventJson(EventType.ACCESS_DENIED));
+    if (this.lastMute !== undefined) this.hub.send(hello.tabId, eventJson(EventType.MUTE, this.lastMute));
     if (wantsLogs && this.ring.size) this.hub.send(hello.tabId, logJson(this.ring.toArray()));
     this.log(LogLevel.INFO, `tab ${hello.tabId} (${hello.role}) ${replaced ? 'reconnected' : 'connected'}`);
     if (!replaced) this.publishTabCount();
@@ -241,6 +246,7 @@ export class Engine {
         return this.master(tab.tabId, msg);
       case UpType.BROADCAST:
         this.noteEvent(msg.event);
+        if (msg.event === EventType.MUTE) this.lastMute = msg.data;
         this.hub.sendAll(eventJson(msg.event, msg.data), 'control');
         return undefined;
       case UpType.SESSION:
@@ -312,6 +318,7 @@ export class Engine {
     this.auth.clear();
     this.authEpisode = 'none';
     this.accessEpisode = false;
+    this.lastMute = undefined;
     this.snapshot = null;
     this.configuration = null;
     this.stale = false;

@@ -132,4 +132,27 @@ describe('Hub', () => {
     hub.sendAll('x', 'control');
     assert.deepEqual([first.got, second.got], [[], ['x']]);
   });
+  test('a port push (nothing to await) is confirmed by the tab\'s traffic; a silent tab stops getting deltas, then one full state', async () => {
+    const { hub, logs } = makeHub();
+    const frozen: string[] = [];
+    const alive: string[] = [];
+    hub.add({ tabId: 'frozen', role: TabRole.CCP, wantsLogs: false, push: (j: string) => { frozen.push(j); } });
+    hub.add({ tabId: 'alive', role: TabRole.CCP, wantsLogs: false, push: (j: string) => { alive.push(j); } });
+    for (let i = 1; i <= 8; i++) {
+      hub.sendAll(`d${i}`, 'state');
+      await advance(mock.timers, 1_000);
+      hub.noteLife('alive'); // its SYNCHRONIZE
+    }
+    assert.deepEqual(alive, ['d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8']);
+    // d1 went out at 0 s; no sign of life by 5 s: from then on no deltas pile up for it
+    assert.deepEqual(frozen, ['d1', 'd2', 'd3', 'd4', 'd5', 'd6']);
+    assert.equal(hub.get('frozen')!.needsFull, true);
+    assert.ok(logs.some((l) => l.includes('no sign of life')));
+    hub.sendAll('ack', 'control');
+    assert.equal(frozen.at(-1), 'ack', 'control messages still go out');
+    hub.noteLife('frozen'); // thawed: its first SYNCHRONIZE
+    assert.equal(frozen.at(-1), 'FULL1');
+    hub.sendAll('d9', 'state');
+    assert.equal(frozen.at(-1), 'd9');
+  });
 });

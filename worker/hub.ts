@@ -7,6 +7,10 @@
  * sent. A tab whose deliveries pile up (more than `maxUnsettledDeliveries` unsettled) or miss their deadline stops
  * receiving deltas and is marked `needsFull`; once its backlog has drained — which is itself proof of life — or on
  * its next up message with nothing pending, it gets one full state and follows deltas again.
+ *
+ * A push on a transferred port returns nothing to wait for, so for those the sign of life is the tab's own traffic
+ * (SYNCHRONIZE every second): a delivery not followed by any sign of life within the delivery deadline is treated
+ * like a late one — so a frozen tab's queue holds at most that many seconds of deltas.
  */
 import { LogLevel } from '../shared/enums';
 import type { PushCallback } from '../shared/endpoint';
@@ -37,6 +41,8 @@ export interface TabRecord extends TabInit {
   late: boolean;
   /** Deliveries that were rejected or threw. */
   failures: number;
+  /** When the first delivery not yet followed by a sign of life (any up message, a settled push) was sent. */
+  unconfirmedSince: number | null;
   readonly timers: Set<ReturnType<typeof setTimeout>>;
 }
 
@@ -66,7 +72,7 @@ export class Hub {
     if (previous) this.retire(previous);
     const record: TabRecord = {
       ...init, connectedAt: this.o.now(), lastSynchronize: null, lastAcknowledge: null,
-      pending: 0, needsFull: false, late: false, failures: 0, timers: new Set(),
+      pending: 0, needsFull: false, late: false, failures: 0, unconfirmedSince: null, timers: new Set(),
     };
     this.tabs.set(init.tabId, record);
     return { record, replaced: previous !== undefined };
@@ -116,6 +122,7 @@ export class Hub {
   /** The tab sent something: if it waits for a full state and nothing is pending, it gets it now. */
   noteLife(tabId: string): void {
     const tab = this.tabs.get(tabId);
+    if (tab) tab.unconfirmedSince = null;
     if (tab && tab.needsFull && tab.pending === 0) this.sendFull(tab);
   }
 
@@ -135,6 +142,11 @@ export class Hub {
   private offer(tab: TabRecord, json: string, kind: DeliveryKind): void {
     if (kind === 'state') {
       if (tab.needsFull) return;
+      if (tab.unconfirmedSince !== null && this.o.now() - tab.unconfirmedSince > this.o.timings.deliveryDeadlineMs) {
+        tab.needsFull = true;
+        this.o.log(LogLevel.WARN, `tab ${tab.tabId}: no sign of life ${this.o.timings.deliveryDeadlineMs} ms after a delivery; deltas paused until it shows life`);
+        return;
+      }
       if (tab.pending >= this.o.timings.maxUnsettledDeliveries) {
         tab.needsFull = true;
         this.o.log(LogLevel.WARN, `tab ${tab.tabId}: ${tab.pending} deliveries unsettled; deltas paused until it drains`);
@@ -150,6 +162,20 @@ export class Hub {
   }
 
   private deliver(tab: TabRecord, json: string): void {
+    tab.unconfirmedSince ??= this.o.now();
+    let result: unknown;
+    try {
+      result = tab.push(json);
+    } catch (e) {
+      this.noteFailure(tab, e);
+      return;
+    }
+    // A push that returns a promise (a Comlink proxy) is tracked until it settles, with a deadline; a synchronous
+    // one (a port) is done — no timer per message on the fan-out path.
+    if (isThenable(result)) this.track(tab, result);
+  }
+
+  private track(tab: TabRecord, result: PromiseLike<unknown>): void {
     tab.pending++;
     let settled = false;
     const timer = setTimeout(() => {
@@ -169,18 +195,11 @@ export class Hub {
       tab.timers.delete(timer);
       if (!this.isCurrent(tab)) return;
       tab.pending--;
-      if (!ok) this.noteFailure(tab, error);
+      if (ok) tab.unconfirmedSince = null; // a callback that answered is alive
+      else this.noteFailure(tab, error);
       if (tab.pending === 0) this.drained(tab);
     };
-    let result: unknown;
-    try {
-      result = tab.push(json);
-    } catch (e) {
-      settle(false, e);
-      return;
-    }
-    if (isThenable(result)) result.then(() => settle(true), (e: unknown) => settle(false, e));
-    else settle(true);
+    result.then(() => settle(true), (e: unknown) => settle(false, e));
   }
 
   private drained(tab: TabRecord): void {

@@ -8,8 +8,9 @@
  */
 import * as Comlink from 'comlink';
 import type { PushCallback } from '../shared/endpoint';
-import { TAB_LOCK_PREFIX, TransportKind } from '../shared/protocol';
+import { ENGINE_LOCK_PREFIX, TAB_LOCK_PREFIX, TransportKind } from '../shared/protocol';
 import { FetchAuthProvider } from './auth-provider';
+import { BENCH_NAME_SUFFIX, BenchProbe } from './bench-probe';
 import { HttpCtiClient } from './cti-client';
 import { Engine, type LivenessWatcher } from './engine';
 import { IdbStateStore } from './idb-store';
@@ -31,13 +32,25 @@ const liveness: LivenessWatcher = {
   },
 };
 
+/** Frees what a dropped tab's push held: its transferred port, or a Comlink proxy. */
 function releaseComlinkProxy(push: PushCallback): void {
-  const proxy = push as unknown as { [Comlink.releaseProxy]?: () => void };
-  proxy[Comlink.releaseProxy]?.();
+  const held = push as unknown as { port?: MessagePort; [Comlink.releaseProxy]?: () => void };
+  if (held.port) held.port.close();
+  else held[Comlink.releaseProxy]?.();
 }
 
+/** Only a worker started under a `…:bench` name carries benchmark instruments (see bench-probe.ts). */
+const bench = self.name.endsWith(BENCH_NAME_SUFFIX) ? new BenchProbe() : null;
+/** The engine's id, and the lock it holds for its whole life: tabs queue for it to learn when this worker is gone. */
+const engineId = crypto.randomUUID();
+void self.navigator.locks?.request(ENGINE_LOCK_PREFIX + engineId, () => new Promise<void>(() => undefined));
+
+// `X-Engine-Id` lets the backend tell pollers apart (its stats show that one engine polls at a time).
+const cti = new HttpCtiClient({ endpoint: new URL('/api', self.location.origin), headers: { 'X-Engine-Id': engineId } });
+
 const engine = new Engine({
-  cti: new HttpCtiClient({ endpoint: new URL('/api', self.location.origin) }),
+  engineId,
+  cti: bench ? bench.instrument(cti) : cti,
   auth: new FetchAuthProvider({ url: new URL('/auth/authorize', self.location.origin) }),
   store: new IdbStateStore(DEFAULT_TIMINGS.logRingSize),
   liveness,
@@ -50,5 +63,6 @@ void engine.start();
 self.onconnect = (event: MessageEvent) => {
   const port = event.ports[0];
   if (!port) return;
-  Comlink.expose(createTabEndpoint({ engine, releasePush: releaseComlinkProxy }), port);
+  const endpoint = createTabEndpoint({ engine, releasePush: releaseComlinkProxy });
+  Comlink.expose(bench ? Object.freeze({ ...endpoint, ...bench.endpointMethods() }) : endpoint, port);
 };

@@ -3,7 +3,7 @@
  * and from then on it speaks only for that tab — a tab cannot post for another. The object handed to Comlink is a
  * frozen plain object with just `hello` and `post`, so a caller cannot reach the engine through property paths.
  */
-import type { EngineEndpoint, PostResult, PushCallback } from '../shared/endpoint';
+import type { EngineEndpoint, PostResult, PushCallback, PushTarget } from '../shared/endpoint';
 import { ErrorType, wireError, type Welcome, type WireError } from '../shared/protocol';
 import { errorResponse } from './down-messages';
 import type { Engine } from './engine';
@@ -14,6 +14,16 @@ export interface TabEndpointOptions {
   releasePush?: (push: PushCallback) => void;
 }
 
+/** A transferred port becomes a callback posting to it (the port is closed when the tab is released). */
+function asPushCallback(target: unknown): PushCallback | null {
+  if (typeof target === 'function') return target as PushCallback;
+  if (typeof MessagePort !== 'undefined' && target instanceof MessagePort) {
+    const push = (json: string): void => target.postMessage(json);
+    return Object.assign(push, { port: target });
+  }
+  return null;
+}
+
 /**
  * @example
  * self.onconnect = (e) => Comlink.expose(createTabEndpoint({ engine }), e.ports[0]);
@@ -21,7 +31,9 @@ export interface TabEndpointOptions {
 export function createTabEndpoint(o: TabEndpointOptions): EngineEndpoint {
   let boundTo: string | undefined;
 
-  const hello = async (msg: unknown, push: PushCallback): Promise<Welcome | { error: WireError }> => {
+  const hello = async (msg: unknown, target: PushTarget): Promise<Welcome | { error: WireError }> => {
+    const push = asPushCallback(target);
+    if (!push) return { error: wireError(ErrorType.VALIDATION, 'hello needs a push callback or a MessagePort') };
     const asked = typeof msg === 'object' && msg !== null ? (msg as { tabId?: unknown }).tabId : undefined;
     if (boundTo !== undefined && asked !== boundTo) {
       return { error: wireError(ErrorType.VALIDATION, `this connection already speaks for tab ${boundTo}`) };

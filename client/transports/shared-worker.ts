@@ -5,7 +5,7 @@
 import * as Comlink from 'comlink';
 import type { EngineEndpoint, PostResult } from '../../shared/endpoint';
 import { decodeDown } from '../../shared/endpoint';
-import { ErrorType, TransportKind, wireError, type Down, type Hello, type Up, type Welcome } from '../../shared/protocol';
+import { ENGINE_LOCK_PREFIX, ErrorType, TransportKind, wireError, type Down, type Hello, type Up, type Welcome } from '../../shared/protocol';
 import { withDeadline, type Transport } from './transport';
 
 /** The worker's name is part of its identity (URL + name): tabs of one origin meet in one worker. Bump the suffix
@@ -16,6 +16,11 @@ export const SHARED_WORKER_NAME = 'connect-sync-v1';
  * measured ~30 ms here (p50); a busy 2-core machine opening 20 tabs at once needs far more, so 5 s leaves room
  * without leaving a user staring at a blank CCP. */
 export const HELLO_TIMEOUT_MS = 5000;
+
+/** A dead worker is replaced at once (its lock was released, so it is really gone); if the new one fails to answer,
+ * retries back off from 250 ms to 10 s so a broken deployment is not hammered by every tab. */
+export const RECONNECT_FIRST_DELAY_MS = 250;
+export const RECONNECT_MAX_DELAY_MS = 10_000;
 
 export interface SharedWorkerOptions {
   /** URL of `connect-shared-worker.js` (same origin as the page). */
@@ -29,6 +34,11 @@ export class SharedWorkerTransport implements Transport {
   private worker: SharedWorker | null = null;
   private remote: Comlink.Remote<EngineEndpoint> | null = null;
   private closed = false;
+  private pushPort: MessagePort | null = null;
+  private hello: Hello | null = null;
+  private onDown: ((msg: Down) => void) | null = null;
+  private onReconnect: ((welcome: Welcome) => void) | null = null;
+  private engineWatch: AbortController | null = null;
 
   constructor(private readonly options: SharedWorkerOptions) {}
 
@@ -37,7 +47,17 @@ export class SharedWorkerTransport implements Transport {
     return typeof SharedWorker === 'function';
   }
 
-  async connect(hello: Hello, onDown: (msg: Down) => void): Promise<Welcome> {
+  async connect(hello: Hello, onDown: (msg: Down) => void, onReconnect?: (welcome: Welcome) => void): Promise<Welcome> {
+    this.hello = hello;
+    this.onDown = onDown;
+    this.onReconnect = onReconnect ?? null;
+    const welcome = await this.open();
+    this.watchEngine(welcome.engineId);
+    return welcome;
+  }
+
+  /** Starts (or joins) the worker and says hello on a fresh port. */
+  private async open(): Promise<Welcome> {
     if (!SharedWorkerTransport.isSupported()) throw wireError(ErrorType.NOT_CONNECTED, 'SharedWorker is not available');
     let worker: SharedWorker;
     try {
@@ -45,23 +65,67 @@ export class SharedWorkerTransport implements Transport {
     } catch (e) {
       throw wireError(ErrorType.NOT_CONNECTED, `SharedWorker could not be constructed: ${(e as Error).message}`);
     }
+    this.dropConnection();
     this.worker = worker;
     // A worker that cannot start (a cross-site frame, a script error) raises `error` on the worker object.
     const failed = new Promise<never>((_, reject) => {
       worker.addEventListener('error', () => reject(wireError(ErrorType.NOT_CONNECTED, 'SharedWorker failed to start')), { once: true });
     });
-    this.remote = Comlink.wrap<EngineEndpoint>(worker.port);
-    const push = Comlink.proxy((json: string) => {
-      const msg = decodeDown(json);
-      if (msg) onDown(msg);
-    });
+    const remote = Comlink.wrap<EngineEndpoint>(worker.port);
+    this.remote = remote;
+    // Down messages arrive on a port of our own, handed to the worker in the hello (see PushTarget).
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (e: MessageEvent) => {
+      const msg = decodeDown(e.data);
+      if (msg && this.remote === remote) this.onDown?.(msg);
+    };
+    this.pushPort = channel.port1;
+    const push = Comlink.transfer(channel.port2, [channel.port2]);
     const answer = await withDeadline(
-      Promise.race([this.remote.hello(hello, push), failed]),
+      Promise.race([remote.hello(this.hello!, push), failed]),
       this.options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
       'SharedWorker hello',
     ) as Awaited<ReturnType<EngineEndpoint['hello']>>;
     if ('error' in answer) throw answer.error;
     return answer;
+  }
+
+  /**
+   * The engine holds the Web Lock `ENGINE_LOCK_PREFIX + engineId` for its whole life; queueing for it tells us, with
+   * no timer, when the worker is gone (a renderer crash can take a SharedWorker down with it when both share a
+   * process). A worker that is merely slow or paused keeps its lock, and is waited for (ACK_TIMEOUT tells the user).
+   */
+  private watchEngine(engineId: string): void {
+    const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+    if (!locks || this.closed) return;
+    this.engineWatch?.abort();
+    const watch = new AbortController();
+    this.engineWatch = watch;
+    locks.request(ENGINE_LOCK_PREFIX + engineId, { signal: watch.signal }, async () => {
+      if (!watch.signal.aborted && !this.closed) void this.reconnect(RECONNECT_FIRST_DELAY_MS);
+    }).catch(() => { /* aborted: this tab closed or moved on */ });
+  }
+
+  /** The worker died: start a new one (it restores the persisted state) and hand its welcome to the link. */
+  private async reconnect(delayMs: number): Promise<void> {
+    await new Promise((r) => setTimeout(r, delayMs));
+    if (this.closed) return;
+    try {
+      const welcome = await this.open();
+      this.watchEngine(welcome.engineId);
+      this.onReconnect?.(welcome);
+    } catch {
+      void this.reconnect(Math.min(delayMs * 2, RECONNECT_MAX_DELAY_MS));
+    }
+  }
+
+  private dropConnection(): void {
+    this.remote?.[Comlink.releaseProxy]();
+    this.worker?.port.close();
+    this.pushPort?.close();
+    this.pushPort = null;
+    this.remote = null;
+    this.worker = null;
   }
 
   post(msg: Up, timeoutMs: number): Promise<PostResult> {
@@ -76,9 +140,7 @@ export class SharedWorkerTransport implements Transport {
 
   close(): void {
     this.closed = true;
-    this.remote?.[Comlink.releaseProxy]();
-    this.worker?.port.close();
-    this.remote = null;
-    this.worker = null;
+    this.engineWatch?.abort();
+    this.dropConnection();
   }
 }
