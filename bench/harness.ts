@@ -2,65 +2,24 @@
  * Benchmark harness: a backend in a child process (so the driver's own work does not slow it), one headless
  * Chromium, and bench tabs — minimal pages on the CCP origin that load the library and record when events arrive.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+import type { Browser, BrowserContext, Page } from 'playwright';
+import { launchChromium, startBackendProcess, type BackendProcess } from '../e2e/fixtures/processes';
 
-export const ROOT = join(__dirname, '..');
+export { ROOT } from '../e2e/fixtures/processes';
 export const BENCH_WORKER_NAME = 'connect-sync-v1:bench';
 
 export function now(): number {
   return performance.timeOrigin + performance.now();
 }
 
-export function chromiumPath(): string {
-  return process.env.CHROMIUM_BIN ?? ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p)) ?? '/usr/bin/chromium';
+export type Backend = BackendProcess;
+
+/** The backend for the benchmark: rings never time out during a run. */
+export function startBackend(port: number, env: Record<string, string> = {}): Promise<Backend> {
+  return startBackendProcess(port, { RING_TIMEOUT_MS: '600000', ...env });
 }
 
-export interface Backend {
-  url: string;
-  proc: ChildProcess;
-  stop(): Promise<void>;
-  control<T = unknown>(method: string, path: string, body?: unknown, cookie?: string): Promise<T>;
-}
-
-export async function startBackend(port: number, env: Record<string, string> = {}): Promise<Backend> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'backend/main.ts')], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, CTI_PORT: String(port), LOG_LEVEL: 'silent', RING_TIMEOUT_MS: '600000', ...env },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch { /* not up yet */ }
-    if (i > 200) throw new Error('backend did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url, proc,
-    stop: () => new Promise((r) => { proc.once('exit', () => r()); proc.kill('SIGTERM'); }),
-    async control<T>(method: string, path: string, body?: unknown, cookie?: string): Promise<T> {
-      const res = await fetch(url + path, {
-        method, body: body === undefined ? undefined : JSON.stringify(body),
-        headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-      return (text ? JSON.parse(text) : undefined) as T;
-    },
-  };
-}
-
-export async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-}
+export const launch = launchChromium;
 
 /** The bench page: the library on the CCP origin, plus a raw port to the same worker for the floor. */
 function benchPage(url: string, transport: string): string {
