@@ -11,6 +11,7 @@ import type { PushCallback } from '../shared/endpoint';
 import { ENGINE_LOCK_PREFIX, TAB_LOCK_PREFIX, TransportKind } from '../shared/protocol';
 import { FetchAuthProvider } from './auth-provider';
 import { BENCH_NAME_SUFFIX, BenchProbe } from './bench-probe';
+import { guardPort } from './comlink-guard';
 import { HttpCtiClient } from './cti-client';
 import { Engine, type LivenessWatcher } from './engine';
 import { IdbStateStore } from './idb-store';
@@ -64,5 +65,7 @@ self.onconnect = (event: MessageEvent) => {
   const port = event.ports[0];
   if (!port) return;
   const endpoint = createTabEndpoint({ engine, releasePush: releaseComlinkProxy });
-  Comlink.expose(bench ? Object.freeze({ ...endpoint, ...bench.endpointMethods() }) : endpoint, port);
+  const offered = bench ? Object.freeze({ ...endpoint, ...bench.endpointMethods() }) : endpoint;
+  // Only the offered methods are callable: Comlink alone would walk any path (`hello.constructor` is `Function`).
+  Comlink.expose(offered, guardPort(port, Object.keys(offered)));
 };

@@ -64,6 +64,9 @@ export class World {
     const tab: Tab = { id: this.nextId++, page, alive: true, frozen: false, events: 0, errors: [] };
     page.on('pageerror', (e) => tab.errors.push(String(e)));
     page.on('crash', () => { tab.alive = false; });
+    page.on('framenavigated', (f) => {
+      if (f === page.mainFrame() && tab.events > 0) this.timeline.add('tab', `tab ${tab.id} navigated to ${f.url()}`, tab.id);
+    });
     this.tabs.push(tab);
     await page.goto(`${this.backend.url}/ccp`);
     await page.waitForFunction(() => !!window.connect?.core?.getState?.().data, null, { timeout: 30_000 });
@@ -124,7 +127,7 @@ export class World {
           version: s.version, stale: !!s.stale,
           stateName: s.data?.snapshot.state.name ?? null,
           contacts: (s.data?.snapshot.contacts ?? []).map((c) => `${c.contactId}:${c.state.type}`),
-          events: (window as unknown as { __chaosEvents: number }).__chaosEvents,
+          events: (window as unknown as { __chaosEvents?: number }).__chaosEvents ?? -1,
           transport: info?.transport ?? window.connect.core.getTransportKind(),
           epoch: info?.epoch ?? null,
           leader: !!info?.leader,
@@ -132,7 +135,7 @@ export class World {
       }),
       new Promise<null>((r) => setTimeout(() => r(null), READ_TIMEOUT_MS)),
     ]).catch(() => null);
-    if (view) tab.events = view.events;
+    if (view && view.events >= 0) tab.events = view.events;
     return view;
   }
 }
