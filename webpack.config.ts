@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Configuration } from 'webpack';
 
 /**
- * Four bundles with stable, unhashed names. The worker's URL (plus its name) is the SharedWorker's identity: a hashed
+ * Bundles with stable, unhashed names. The worker's URL (plus its name) is the SharedWorker's identity: a hashed
  * file name would put tabs of two deploys on different workers.
  */
 const root = __dirname;
@@ -38,5 +38,12 @@ export default [
   bundle('connect-streams', 'client/index.ts', 'tsconfig.page.json', 'web', { minimize: false, library: umd }),
   bundle('connect-streams-min', 'client/index.ts', 'tsconfig.page.json', 'web', { minimize: true, library: umd }),
   bundle('connect-shared-worker', 'worker/shared-worker.ts', 'tsconfig.worker.json', 'webworker'),
+  // The engine for a page that hosts it (broadcast leader, in-page): loaded on demand, never by followers. Type-checked
+  // with the worker's config (no DOM), run in a page.
+  bundle('connect-engine', 'worker/page-host.ts', 'tsconfig.worker.json', 'web'),
+  // The fallback transports (BroadcastChannel + leader, in-page): loaded on demand by connect-streams.js when there is
+  // no usable SharedWorker, so that the SharedWorker path does not carry them.
+  bundle('connect-fallback', 'client/transports/fallback.ts', 'tsconfig.page.json', 'web'),
   bundle('ccp', 'client/ccp/main.ts', 'tsconfig.page.json', 'web'),
+  bundle('inspector', 'client/ccp/inspector.ts', 'tsconfig.page.json', 'web'),
 ];

@@ -6,8 +6,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  BEARER_HEADER, CTI_CONTENT_TYPE, CTI_TARGET_PREFIX, IDEMPOTENCY_HEADER, MUTATING_OPERATIONS, TARGET_HEADER,
-  type CtiOperation,
+  BEARER_HEADER, CTI_CONTENT_TYPE, CTI_TARGET_PREFIX, ENGINE_ID_HEADER, IDEMPOTENCY_HEADER, MUTATING_OPERATIONS,
+  TARGET_HEADER, type CtiOperation,
 } from '../shared/cti';
 import type { AuthService, TokenCheck } from './auth';
 import type { OpContext } from './cti/context';
@@ -143,6 +143,7 @@ export class CtiApi {
     const verdict: TokenCheck = this.deps.auth.check(token);
     if (verdict.ok) info.agent = verdict.username;
     this.deps.stats.countRequest(op, info.agent);
+    if (op === 'GetAgentSnapshot' && info.agent !== undefined) this.deps.stats.pollStarted(info.agent, header(req, ENGINE_ID_HEADER));
     const latency = this.deps.faults.latencyFor(op);
     if (latency > 0) await sleep(latency, signal);
     const injected = this.deps.faults.errorFor(op);

@@ -14,6 +14,18 @@ function bumpNested(table: Record<string, Counts>, outer: string, inner: string,
   bump((table[outer] ??= {}), inner, by);
 }
 
+/** Longest engine id recorded (they are UUIDs; the cap keeps a hostile header from growing the stats). */
+const MAX_ENGINE_ID_CHARS = 128;
+/** Most engines recorded per agent; beyond that they share one entry. A test run sees a handful. */
+const MAX_ENGINES_PER_AGENT = 100;
+
+/** The `GetAgentSnapshot` calls one engine started: how many, first and last start (epoch ms). */
+export interface PollerRecord {
+  count: number;
+  first: number;
+  last: number;
+}
+
 export type TelemetryKind = 'clientLogEvents' | 'softphoneMetrics' | 'softphoneReports' | 'contactIssues';
 
 export interface StatsView {
@@ -25,6 +37,9 @@ export interface StatsView {
   appliedByAgent: Record<string, Counts>;
   telemetry: Record<string, Counts>;
   longPolls: { current: Counts; max: Counts };
+  /** Per agent, per engine (`X-Engine-Id`, `(none)` without it): the polls it started. Intervals of different
+   * engines that do not overlap show that one engine at a time polled. */
+  pollers: Record<string, Record<string, PollerRecord>>;
 }
 
 export class BackendStats {
@@ -37,6 +52,7 @@ export class BackendStats {
   private telemetry: Record<string, Counts> = {};
   private pollsNow: Counts = {};
   private pollsMax: Counts = {};
+  private pollers: Record<string, Record<string, PollerRecord>> = {};
 
   countRequest(op: string, agent?: string): void {
     this.total++;
@@ -58,6 +74,18 @@ export class BackendStats {
     this.pollsMax[agent] = Math.max(this.pollsMax[agent] ?? 0, this.pollsNow[agent]!);
   }
 
+  /** A `GetAgentSnapshot` call of `engineId` arrived for `agent`. */
+  pollStarted(agent: string, engineId: string | undefined, at = Date.now()): void {
+    const engines = (this.pollers[agent] ??= {});
+    let id = engineId ? engineId.slice(0, MAX_ENGINE_ID_CHARS) : '(none)';
+    if (!(id in engines) && Object.keys(engines).length >= MAX_ENGINES_PER_AGENT) id = '(more)';
+    const record = engines[id];
+    if (record) {
+      record.count++;
+      record.last = at;
+    } else engines[id] = { count: 1, first: at, last: at };
+  }
+
   longPollEnded(agent: string): void {
     bump(this.pollsNow, agent, -1);
     if (this.pollsNow[agent]! <= 0) delete this.pollsNow[agent];
@@ -72,6 +100,7 @@ export class BackendStats {
     this.applied = {};
     this.appliedByAgent = {};
     this.telemetry = {};
+    this.pollers = {};
     this.pollsMax = { ...this.pollsNow };
   }
 
@@ -79,7 +108,7 @@ export class BackendStats {
     return structuredClone({
       since: this.since, total: this.total, operations: this.operations, agents: this.agents, applied: this.applied,
       appliedByAgent: this.appliedByAgent, telemetry: this.telemetry,
-      longPolls: { current: this.pollsNow, max: this.pollsMax },
+      longPolls: { current: this.pollsNow, max: this.pollsMax }, pollers: this.pollers,
     });
   }
 

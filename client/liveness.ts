@@ -11,7 +11,9 @@ export interface HeldLock {
 }
 
 /** Acquires the tab's lock and resolves once it is held (the engine must not queue for it before that, or it
- * would be granted at once and take the tab for dead). Resolves `null` where Web Locks are missing. */
+ * would be granted at once and take the tab for dead). Resolves `null` where Web Locks are missing or denied (a
+ * third-party frame whose storage is blocked gets `SecurityError`): the tab then works without liveness, its `bye`
+ * being the only sign of its departure. */
 export function holdTabLock(tabId: string): Promise<HeldLock | null> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
   if (!locks) return Promise.resolve(null);
@@ -21,6 +23,9 @@ export function holdTabLock(tabId: string): Promise<HeldLock | null> {
     locks.request(TAB_LOCK_PREFIX + tabId, { mode: 'exclusive' }, () => {
       resolve({ release });
       return held;
-    }).catch(reject);
+    }).catch((e: unknown) => {
+      if ((e as { name?: unknown } | null)?.name === 'SecurityError') resolve(null);
+      else reject(e);
+    });
   });
 }

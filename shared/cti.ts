@@ -256,4 +256,6 @@ export interface CtiErrorBody {
 export const IDEMPOTENCY_HEADER = 'X-Idempotency-Token';
 export const BEARER_HEADER = 'X-Amz-Bearer';
 export const TARGET_HEADER = 'X-Amz-Target';
+/** Names the engine that sent a call (diagnostics: the backend's stats record which engines polled, and when). */
+export const ENGINE_ID_HEADER = 'X-Engine-Id';
 export const CTI_CONTENT_TYPE = 'application/x-amz-json-1.0';

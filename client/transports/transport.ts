@@ -7,15 +7,29 @@ import type { Down, Hello, TransportKind, Up, Welcome } from '../../shared/proto
 import type { PostResult } from '../../shared/endpoint';
 import { ErrorType, wireError, type WireError } from '../../shared/protocol';
 
+/** What a page can tell about its transport (`connect.core.getTransportInfo()`, the `transport` event). */
+export interface TransportInfo {
+  transport: TransportKind;
+  /** Leadership epoch of the engine this tab uses (broadcast only). */
+  epoch?: number;
+  /** This page hosts the engine as the leader (broadcast only). */
+  leader?: boolean;
+}
+
 export interface Transport {
   readonly kind: TransportKind;
-  /** Connects and registers the tab; resolves with the engine's welcome, rejects with a `WireError`. */
-  connect(hello: Hello, onDown: (msg: Down) => void): Promise<Welcome>;
+  /**
+   * Connects and registers the tab; resolves with the engine's welcome, rejects with a `WireError`. A transport
+   * that can move the tab to another engine later (the broadcast fallback on a leader change) hands the new
+   * engine's welcome to `onReconnect`, before any message of that engine.
+   */
+  connect(hello: Hello, onDown: (msg: Down) => void, onReconnect?: (welcome: Welcome) => void): Promise<Welcome>;
   /** Sends one up message; settles within `timeoutMs` (rejects with a `TimeoutError`) whatever the engine does. */
   post(msg: Up, timeoutMs: number): Promise<PostResult>;
   /** Best-effort, no answer expected (e.g. `bye` from `pagehide`). */
   send(msg: Up): void;
   close(): void;
+  info?(): TransportInfo;
 }
 
 /** Settles `p` within `ms`: a call into another context that never answers (dead tab, paused worker) must not hang. */

@@ -1,0 +1,35 @@
+/**
+ * The surface of `connect-fallback.js` (the BroadcastChannel and in-page transports, loaded on demand by
+ * `choose.ts`): the global it installs and what that global offers. Types only, plus two names: importing this does
+ * not pull the fallback code into `connect-streams.js`.
+ */
+import type { HostLocks } from '../../shared/engine-host';
+import type { StateFull } from '../../shared/protocol';
+import type { LocksLike } from './leader-election';
+import type { Transport, TransportInfo } from './transport';
+
+export const FALLBACK_GLOBAL = 'ConnectSyncFallback';
+export const FALLBACK_BUNDLE_FILE = 'connect-fallback.js';
+
+export interface FallbackOptions {
+  /** URL of `connect-engine.js`. */
+  engineUrl: string;
+  /** The CCP origin (this page's). */
+  origin: string;
+}
+
+export interface BroadcastOptions extends FallbackOptions {
+  locks: LocksLike;
+  seed?: () => StateFull | null;
+  log?: (level: 'info' | 'warn' | 'error', text: string) => void;
+  onChange?: (info: TransportInfo) => void;
+}
+
+export interface FallbackApi {
+  createBroadcastTransport(o: BroadcastOptions): Transport;
+  createInPageTransport(o: FallbackOptions & { locks?: HostLocks }): Transport;
+}
+
+export function isFallbackApi(x: unknown): x is FallbackApi {
+  return typeof x === 'object' && x !== null && typeof (x as FallbackApi).createBroadcastTransport === 'function';
+}

@@ -1,0 +1,37 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { asChannelMessage, ChannelKind } from './broadcast-protocol';
+
+describe('asChannelMessage', () => {
+  test('accepts well-formed envelopes of every kind', () => {
+    const ok = [
+      { kind: ChannelKind.HEARTBEAT, epoch: 3, leader: 'n1' },
+      { kind: ChannelKind.PONG, epoch: 3, to: 'n2', nonce: 1 },
+      { kind: ChannelKind.DOWN, epoch: 3, to: '*', json: '{}' },
+      { kind: ChannelKind.DOWN, epoch: 3, to: ['a', 'b'], json: '{}' },
+      { kind: ChannelKind.RESULT, epoch: 3, to: 'a', rid: 'r', ok: true, value: 1 },
+      { kind: ChannelKind.HELLO, epoch: 3, from: 'a', rid: 'r', hello: {} },
+      { kind: ChannelKind.POST, epoch: 3, from: 'a', rid: 'r', msg: {} },
+      { kind: ChannelKind.SEND, epoch: 3, from: 'a', msg: {} },
+      { kind: ChannelKind.PING, epoch: 0, from: 'n', nonce: 2 },
+      { kind: ChannelKind.WHOIS, from: 'n' },
+    ];
+    for (const m of ok) assert.equal(asChannelMessage(m), m, m.kind);
+  });
+
+  test('refuses anything else: unknown kinds, bad epochs, missing ids, bad recipients', () => {
+    const bad: unknown[] = [
+      null, 'heartbeat', { kind: 'nope' },
+      { kind: ChannelKind.HEARTBEAT, epoch: -1, leader: 'n' },
+      { kind: ChannelKind.HEARTBEAT, epoch: 1.5, leader: 'n' },
+      { kind: ChannelKind.HEARTBEAT, epoch: 1 },
+      { kind: ChannelKind.DOWN, epoch: 1, to: 'a', json: '{}' },
+      { kind: ChannelKind.DOWN, epoch: 1, to: [3], json: '{}' },
+      { kind: ChannelKind.DOWN, epoch: 1, to: '*', json: {} },
+      { kind: ChannelKind.RESULT, epoch: 1, to: 'a', rid: '', ok: true },
+      { kind: ChannelKind.POST, epoch: 1, from: 'x'.repeat(200), rid: 'r' },
+      { kind: ChannelKind.PING, epoch: 1, from: 'n' },
+    ];
+    for (const m of bad) assert.equal(asChannelMessage(m), null, JSON.stringify(m));
+  });
+});

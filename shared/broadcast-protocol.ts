@@ -1,0 +1,108 @@
+/**
+ * The BroadcastChannel fallback's contract between tabs of one origin: the names every tab must agree on (lock,
+ * channel, epoch key) and the messages on the channel. The leader tab hosts the engine; followers reach it here.
+ *
+ * - Leadership is the Web Lock `LEADER_LOCK_NAME`, held for the whole term. Every term has an `epoch`, strictly
+ *   increasing (a counter in IndexedDB, bumped in one read-write transaction by each new leader).
+ * - Every leader message carries its epoch: a follower ignores an older epoch (fencing) and adopts a newer one.
+ * - Follower messages carry the epoch they are addressed to: a leader handles only its own.
+ * - Down messages name their recipients (`to`): one post reaches every tab, and each keeps only what is its own.
+ */
+import type { WireError } from './protocol';
+
+/** The lock whose holder is the leader. */
+export const LEADER_LOCK_NAME = 'connect-sync:leader';
+/** Taken with `ifAvailable` by a tab about to steal leadership, so that only one tab steals from a silent leader. */
+export const STEAL_GUARD_LOCK_NAME = 'connect-sync:leader-steal';
+/** The one channel of the fallback. Versioned like the SharedWorker's name: bump on an incompatible change. */
+export const BROADCAST_CHANNEL_NAME = 'connect-sync:v1';
+/** The epoch counter lives in a database of its own (idb-keyval `createStore(LEADER_DB_NAME, LEADER_STORE_NAME)`),
+ * so that no engine's state or log write — possibly held open by a frozen or hung tab — can delay an election. */
+export const LEADER_DB_NAME = 'connect-sync-leader';
+export const LEADER_STORE_NAME = 'epoch';
+/** Key of the epoch counter in that store; also the key of its mirror in the engine's store (`PERSIST_DB_NAME` /
+ * `PERSIST_STORE_NAME`), which a leader reads in the same transaction as it writes its state (the persistence fence). */
+export const PERSIST_EPOCH_KEY = 'leader-epoch';
+
+export enum ChannelKind {
+  // leader → followers
+  HEARTBEAT = 'heartbeat',
+  PONG = 'pong',
+  DOWN = 'down',
+  RESULT = 'result',
+  // followers → leader
+  HELLO = 'hello',
+  POST = 'post',
+  SEND = 'send',
+  PING = 'ping',
+  WHOIS = 'whois',
+}
+
+/** "I lead under `epoch`": sent periodically, at once on election, and in answer to `whois`. */
+export interface HeartbeatMessage { kind: ChannelKind.HEARTBEAT; epoch: number; leader: string }
+/** The answer to a `ping`, from the leader's message handler (so a leader whose timers are throttled still answers). */
+export interface PongMessage { kind: ChannelKind.PONG; epoch: number; to: string; nonce: number }
+/** Down messages (JSON as the engine encoded them) for some tabs, or for every tab of this epoch (`'*'`). */
+export interface DownMessage { kind: ChannelKind.DOWN; epoch: number; to: string[] | '*'; json: string }
+/** The answer to a follower's `hello` or `post`. */
+export type ResultMessage =
+  | { kind: ChannelKind.RESULT; epoch: number; to: string; rid: string; ok: true; value: unknown }
+  | { kind: ChannelKind.RESULT; epoch: number; to: string; rid: string; ok: false; error: WireError };
+
+export type LeaderMessage = HeartbeatMessage | PongMessage | DownMessage | ResultMessage;
+
+/** A tab's `hello` (the engine validates the payload). */
+export interface HelloMessage { kind: ChannelKind.HELLO; epoch: number; from: string; rid: string; hello: unknown }
+/** An up message expecting an answer. */
+export interface PostMessage { kind: ChannelKind.POST; epoch: number; from: string; rid: string; msg: unknown }
+/** An up message without an answer (SYNCHRONIZE, BYE). */
+export interface SendMessage { kind: ChannelKind.SEND; epoch: number; from: string; msg: unknown }
+/** "Are you alive?" to the leader of `epoch` (0: whoever leads). */
+export interface PingMessage { kind: ChannelKind.PING; epoch: number; from: string; nonce: number }
+/** "Who leads?": a new tab asks instead of waiting for the next heartbeat. */
+export interface WhoisMessage { kind: ChannelKind.WHOIS; from: string }
+
+export type FollowerMessage = HelloMessage | PostMessage | SendMessage | PingMessage | WhoisMessage;
+
+/** What the leader's engine server emits (the leader's node adds the epoch). */
+export type ServerOutput =
+  | { kind: ChannelKind.DOWN; to: string[] | '*'; json: string }
+  | { kind: ChannelKind.RESULT; to: string; rid: string; ok: true; value: unknown }
+  | { kind: ChannelKind.RESULT; to: string; rid: string; ok: false; error: WireError };
+
+/** Longest id on the channel (tab, node, request ids are UUIDs). */
+const MAX_ID = 128;
+
+type Obj = Record<string, unknown>;
+
+const isId = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= MAX_ID;
+const isEpoch = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
+/** Checks the envelope of a channel message; payloads (`hello`, `msg`, `json`) are checked where they are used.
+ * Returns null for anything else (other libraries may share the channel name by accident). */
+export function asChannelMessage(data: unknown): LeaderMessage | FollowerMessage | null {
+  if (!data || typeof data !== 'object') return null;
+  const m = data as Obj;
+  switch (m.kind) {
+    case ChannelKind.WHOIS:
+      return isId(m.from) ? (m as unknown as WhoisMessage) : null;
+    case ChannelKind.HEARTBEAT:
+      return isEpoch(m.epoch) && isId(m.leader) ? (m as unknown as HeartbeatMessage) : null;
+    case ChannelKind.PONG:
+      return isEpoch(m.epoch) && isId(m.to) && typeof m.nonce === 'number' ? (m as unknown as PongMessage) : null;
+    case ChannelKind.DOWN:
+      return isEpoch(m.epoch) && typeof m.json === 'string' && (m.to === '*' || (Array.isArray(m.to) && m.to.every(isId)))
+        ? (m as unknown as DownMessage) : null;
+    case ChannelKind.RESULT:
+      return isEpoch(m.epoch) && isId(m.to) && isId(m.rid) && typeof m.ok === 'boolean' ? (m as unknown as ResultMessage) : null;
+    case ChannelKind.PING:
+      return isEpoch(m.epoch) && isId(m.from) && typeof m.nonce === 'number' ? (m as unknown as PingMessage) : null;
+    case ChannelKind.HELLO:
+    case ChannelKind.POST:
+      return isEpoch(m.epoch) && isId(m.from) && isId(m.rid) ? (m as unknown as HelloMessage | PostMessage) : null;
+    case ChannelKind.SEND:
+      return isEpoch(m.epoch) && isId(m.from) ? (m as unknown as SendMessage) : null;
+    default:
+      return null;
+  }
+}

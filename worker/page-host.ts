@@ -1,0 +1,68 @@
+/**
+ * Entry of `connect-engine.js`: the engine for a page that hosts it itself (the BroadcastChannel leader, or the
+ * in-page transport). Loaded with a `<script>` only when needed; it installs `globalThis.ConnectSyncEngine`, whose
+ * `createHost` builds an `Engine` with the page's dependencies — CTI over `<origin>/api` tagged with `X-Engine-Id`
+ * (held until the first token is known: followers re-send requests the moment it starts), tokens from
+ * `<origin>/auth/authorize` (cookies), the same IndexedDB store as the SharedWorker host (fenced by the
+ * leadership epoch), tab liveness through the page's Web Locks — and serves tabs of this page (endpoints) and
+ * follower tabs (a channel server).
+ */
+import { ENGINE_ID_HEADER } from '../shared/cti';
+import { ENGINE_HOST_GLOBAL, type EngineHost, type EngineHostFactory, type EngineHostOptions } from '../shared/engine-host';
+import { FetchAuthProvider } from './auth-provider';
+import { EngineChannelServer } from './channel-server';
+import { FirstTokenGate } from './first-token-gate';
+import { HttpCtiClient } from './cti-client';
+import { Engine } from './engine';
+import { IdbStateStore } from './idb-store';
+import { idbEpochFence, LeaderGuardedCti, LeaderStore } from './leader-fence';
+import { lockLiveness } from './lock-liveness';
+import { createTabEndpoint } from './tab-endpoint';
+import { DEFAULT_TIMINGS } from './timings';
+
+/**
+ * @example
+ * const host = ConnectSyncEngine.createHost({ transport: 'broadcast', epoch: 7, origin: location.origin, locks: navigator.locks });
+ * const welcome = await host.endpoint().hello(hello, (json) => onDown(json));
+ */
+export function createHost(o: EngineHostOptions): EngineHost {
+  const engineId = crypto.randomUUID();
+  const http = new HttpCtiClient({ endpoint: new URL('/api', o.origin), headers: { [ENGINE_ID_HEADER]: engineId } });
+  const watching = new AbortController();
+  const store = new LeaderStore(new IdbStateStore(DEFAULT_TIMINGS.logRingSize),
+    o.epoch !== undefined ? idbEpochFence(o.epoch) : null, o.seed, () => Date.now());
+  const gate = new FirstTokenGate(DEFAULT_TIMINGS.authFetchDeadlineMs);
+  const engine = new Engine({
+    cti: gate.cti(o.isLeader ? new LeaderGuardedCti(http, o.isLeader) : http),
+    auth: gate.auth(new FetchAuthProvider({ url: new URL('/auth/authorize', o.origin) })),
+    store,
+    liveness: lockLiveness(o.locks, watching.signal),
+    clock: { now: () => Date.now() },
+    transport: o.transport,
+    epoch: o.epoch,
+    engineId,
+  });
+  void engine.start();
+  const servers = new Set<EngineChannelServer>();
+  let stopping: Promise<void> | null = null;
+  return Object.freeze({
+    engineId,
+    endpoint: () => createTabEndpoint({ engine }),
+    serve(emit) {
+      const server = new EngineChannelServer({ endpoint: (onRelease) => createTabEndpoint({ engine, releasePush: onRelease }), emit });
+      servers.add(server);
+      return server;
+    },
+    stop() {
+      stopping ??= (async () => {
+        for (const s of servers) s.close();
+        watching.abort();
+        await engine.stop();
+      })();
+      return stopping;
+    },
+  } satisfies EngineHost);
+}
+
+const factory: EngineHostFactory = Object.freeze({ createHost });
+(globalThis as Record<string, unknown>)[ENGINE_HOST_GLOBAL] = factory;
