@@ -8,8 +8,8 @@ import type { Connection as CtiConnection, Contact as CtiContact, AgentData } fr
 import {
   AgentAvailStates, AgentErrorStates, AgentEvents, AgentStateType, ChannelType, ConfigurationEvents, CONNECTION_ACTIVE_STATES,
   ConnectionEvents, ConnectionStateType, ConnectionType, CONTACT_ACTIVE_STATES, ContactEvents, ContactInitiationMethod,
-  ContactStateType, ContactType, CTIExceptions, EndpointType, EventType, LogComponent, LogLevel, MasterTopics, MediaType,
-  SoftphoneCallType, SoftphoneErrorTypes,
+  ContactStateType, ContactType, CTIExceptions, EndpointType, EventType, LogComponent, LoginPopupEvents, LogLevel, MasterTopics,
+  MediaType, RingtoneEvents, SoftphoneCallType, SoftphoneErrorTypes,
 } from '../shared/enums';
 import { contactEventName } from '../shared/events';
 import { MasterMethod, type MasterResult, type WireError } from '../shared/protocol';
@@ -193,6 +193,7 @@ export const connectApi = {
   CONNECTION_ACTIVE_STATES, ContactStateType, ContactStatusType: ContactStateType, CONTACT_ACTIVE_STATES, ContactType,
   ContactInitiationMethod, ChannelType, MediaType, SoftphoneCallType, SoftphoneErrorTypes, CTIExceptions, EventType,
   MasterTopics, AgentEvents, ContactEvents, ConnectionEvents, ConfigurationEvents, LogLevel, LogComponent,
+  RingtoneEvents, LoginPopupEvents,
   // API objects
   Agent, AgentSnapshot, Contact, ContactSnapshot, BaseConnection, Connection: VoiceConnection, VoiceConnection,
   ChatConnection, TaskConnection, ConnectionSnapshot, Endpoint, Address, SoftphoneError,

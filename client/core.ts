@@ -4,13 +4,13 @@
  * with `initCCP` and talks through it.
  */
 import { ConfigurationEvents, EventType } from '../shared/enums';
-import { TabRole, TransportKind, type EngineInfo, type LogRecord, type StateFull } from '../shared/protocol';
+import { DownType, TabRole, TransportKind, type EngineInfo, type LogRecord, type StateFull } from '../shared/protocol';
 import { getContext, resetContext, setUpstream } from './context';
 import { EngineLink, type LinkSink } from './engine-link';
 import { readPersistedState } from './persisted';
-import { SharedWorkerTransport } from './transports/shared-worker';
+import { TransportChooser, type TransportChoice } from './transports/choose';
 import { IframeRelay, parentOriginOf, refuseParent } from './transports/iframe-relay';
-import type { Transport } from './transports/transport';
+import type { Transport, TransportInfo } from './transports/transport';
 
 /** Forwarding this tab's log entries to the engine in batches: once a second keeps the cost to one message per
  * second per tab at most, and a crash loses at most a second of entries. */
@@ -19,10 +19,17 @@ export const LOG_FORWARD_INTERVAL_MS = 1000;
 export interface InitSharedWorkerOptions {
   /** URL of `connect-shared-worker.js`; default: beside the loaded `connect-streams.js`, else `/connect-shared-worker.js`. */
   workerUrl?: string;
+  /** The SharedWorker's name (its identity together with the URL); tabs with the same name share one engine. */
+  workerName?: string;
   /** What this page is, for the inspector and the engine's tab list. */
   role?: 'ccp' | 'page' | 'inspector';
   synIntervalMs?: number;
   ackTimeoutMs?: number;
+  /** How to reach the engine: `auto` (default: SharedWorker if it answers, else BroadcastChannel + leader tab, else
+   * in-page with a warning), or forced. See `getTransportInfo()` and the `transport` event for the outcome. */
+  transport?: TransportChoice;
+  /** URL of `connect-engine.js` (loaded by a broadcast leader or an in-page tab); default: beside `connect-streams.js`. */
+  engineUrl?: string;
 }
 
 interface Running {
@@ -48,6 +55,26 @@ function defaultWorkerUrl(): string {
   return scriptBase ? new URL('connect-shared-worker.js', scriptBase).href : '/connect-shared-worker.js';
 }
 
+/** One of our bundles, beside `connect-streams.js` (like the worker). */
+function besideLibrary(file: string): string {
+  return scriptBase ? new URL(file, scriptBase).href : `/${file}`;
+}
+
+/** This page's transports: the first chooses (and says so in the log); a leader change is a `transport` event. */
+function pageTransports(options: InitSharedWorkerOptions, workerUrl: string): TransportChooser {
+  return new TransportChooser({
+    choice: options.transport ?? 'auto', workerUrl, workerName: options.workerName,
+    engineUrl: options.engineUrl ?? besideLibrary('connect-engine.js'), fallbackUrl: besideLibrary('connect-fallback.js'),
+    origin: location.origin,
+    seed: () => (getContext().state.version >= 0 ? { type: DownType.STATE, ...getState() } : null),
+    log: (level, text) => { getContext().log[level](text); },
+    onChange: (info) => {
+      getContext().log.info('now on %s epoch %s (%s)', info.transport, info.epoch, info.leader ? 'leader' : 'follower');
+      getContext().bus.trigger(EventType.TRANSPORT, info);
+    },
+  });
+}
+
 /** Where the link delivers: the tab's state, its bus and its logger. */
 function createSink(): LinkSink {
   const { state, bus, log } = getContext();
@@ -61,7 +88,13 @@ function createSink(): LinkSink {
       }
       bus.trigger(event, data);
     },
-    logs: (records: LogRecord[]) => { log.addRecords(records); },
+    logs: (records: LogRecord[]) => {
+      log.addRecords(records);
+      // EventType.LOG for the entries of the engine and of the other tabs, once per batch entry. Not for this tab's
+      // own entries: a subscriber that logs each event would otherwise feed itself in a loop.
+      const own = log.getSource();
+      for (const r of records) if (r.source !== own) bus.trigger(EventType.LOG, r);
+    },
   };
 }
 
@@ -121,10 +154,13 @@ export async function startLink(transport: Transport, options: StartOptions): Pr
     broadcast: (event, data) => link.broadcast(event, data),
     reloadConfiguration: () => link.reloadConfiguration(),
   });
-  await link.connect();
+  // Named before connecting, so that the engine's echo of this tab's first entries is recognised as ours.
   ctx.log.setSource(link.tabId);
-  ctx.log.info('connected to the engine over %s as tab %s', transport.kind, link.tabId);
-  ctx.bus.trigger(EventType.TRANSPORT, { transport: transport.kind });
+  await link.connect();
+  const info = transport.info?.() ?? { transport: transport.kind };
+  ctx.log.info('connected to the engine over %s as tab %s%s', transport.kind, link.tabId,
+    info.epoch !== undefined ? ` (epoch ${info.epoch}, ${info.leader ? 'leader' : 'follower'})` : '');
+  ctx.bus.trigger(EventType.TRANSPORT, info);
   ctx.bus.trigger(EventType.ACKNOWLEDGE, { id: link.tabId });
   ctx.bus.trigger(EventType.INIT, null);
 }
@@ -153,7 +189,8 @@ export function initSharedWorker(options: InitSharedWorkerOptions = {}): void {
   if (!claimInit()) return;
   const { log } = getContext();
   const workerUrl = options.workerUrl ?? defaultWorkerUrl();
-  const createTransport = (): Transport => new SharedWorkerTransport({ workerUrl });
+  const chooser = pageTransports(options, workerUrl);
+  const createTransport = (): Transport => chooser.create();
   const role = options.role === 'inspector' ? TabRole.INSPECTOR : options.role === 'page' ? TabRole.PAGE : TabRole.CCP;
   if (role === TabRole.CCP) startRelayIfFramed(createTransport);
   startLink(createTransport(), {
@@ -245,6 +282,17 @@ export function getState(): Omit<StateFull, 'type'> {
 /** The transport this page is on (`shared-worker`, `broadcast`, `in-page`, `iframe`), or null before it connects. */
 export function getTransportKind(): TransportKind | null {
   return running?.link.transport.kind ?? null;
+}
+
+/** The transport, and for the broadcast fallback the leadership epoch and whether this page leads; null before
+ * it connects.
+ *
+ * @example
+ * const { transport, epoch, leader } = connect.core.getTransportInfo() ?? {};
+ */
+export function getTransportInfo(): TransportInfo | null {
+  const t = running?.link.transport;
+  return t ? t.info?.() ?? { transport: t.kind } : null;
 }
 
 /** This page's tab id in the engine (the original's `portStreamId`). */

@@ -40,6 +40,10 @@ export interface EngineLinkOptions {
   ackTimeoutMs?: number;
   /** Hold the tab's liveness lock (default true; a relay holds it for the page it speaks for). */
   holdLock?: boolean;
+  /** Ask the engine to push its log lines and other tabs' (default true), so that `connect.getLog()` holds the
+   * merged log of the browser. The cost is bounded: the engine sends one batch a second at most, and the tab's
+   * logger keeps `MAX_LOG_ENTRIES`. */
+  wantsLogs?: boolean;
 }
 
 export class EngineLink {
@@ -72,12 +76,20 @@ export class EngineLink {
       role: this.options.role ?? TabRole.PAGE,
       url: typeof location !== 'undefined' ? location.href : undefined,
       knownVersion: this.options.knownVersion,
-    }, (msg) => this.onDown(msg));
+      wantsLogs: this.options.wantsLogs ?? true,
+    }, (msg) => this.onDown(msg), (w) => this.rewelcome(w));
     this.welcome = welcome;
     this.options.sink.state(welcome.state, welcome.engineId);
     this.options.sink.event('update_connected_ccps', { length: welcome.tabCount });
     this.startKeepalive();
     return welcome;
+  }
+
+  /** The transport moved this tab to another engine (a new broadcast leader): take its whole state. */
+  private rewelcome(welcome: Welcome): void {
+    this.welcome = welcome;
+    this.options.sink.state(welcome.state, welcome.engineId);
+    this.options.sink.event('update_connected_ccps', { length: welcome.tabCount });
   }
 
   /** Sends a CTI request; resolves with its data or rejects with a typed error. Always settles. */

@@ -8,10 +8,11 @@
  */
 import { connectApi, coreApi } from './api';
 import {
-  getNumberOfConnectedCCPs, getPageOptions, getState, getTabId, getTransportKind, initSharedWorker, inspect,
-  isInitialized, logout, supplySession, terminate as terminateCore,
+  getNumberOfConnectedCCPs, getPageOptions, getState, getTabId, getTransportInfo, getTransportKind, initSharedWorker as initSharedWorkerCore,
+  inspect, isInitialized, logout, supplySession, terminate as terminateCore, type InitSharedWorkerOptions,
 } from './core';
 import { getCCPFrame, initCCP, removeCCPFrame } from './embed';
+import { openLoginPopup, startTabFeatures, stopTabFeatures, type TabFeatureOptions } from './tab-features';
 
 /** Library version (the package version). */
 export const version = '0.1.0';
@@ -23,8 +24,27 @@ export const version = '0.1.0';
  * connect.core.terminate();
  */
 function terminate(): void {
+  stopTabFeatures();
   terminateCore();
   removeCCPFrame();
+}
+
+/**
+ * Connects this page (on the CCP origin) to the engine: the SharedWorker shared by every tab of the origin. A CCP
+ * page (`role: 'ccp'`, the default) also takes part in the ringtone and the login popup; any other page of the
+ * origin (`role: 'page'`) in the login popup only. A second call is refused with a warning.
+ *
+ * @example
+ * connect.core.initSharedWorker({ role: 'ccp', loginPopupAutoClose: true, softphone: { ringtoneUrl: '/ring.mp3' } });
+ * connect.agent((agent) => console.log(agent.getState().name));
+ */
+function initSharedWorker(options: InitSharedWorkerOptions & TabFeatureOptions = {}): void {
+  if (isInitialized()) {
+    initSharedWorkerCore(options); // refused with the usual warning
+    return;
+  }
+  initSharedWorkerCore(options);
+  if (isInitialized()) startTabFeatures(options.role ?? 'ccp', options);
 }
 
 export const core = {
@@ -35,6 +55,7 @@ export const core = {
   isInitialized,
   getState,
   getTransportKind,
+  getTransportInfo,
   getTabId,
   getNumberOfConnectedCCPs,
   getPageOptions,
@@ -42,6 +63,7 @@ export const core = {
   inspect,
   supplySession,
   logout,
+  openLoginPopup,
 };
 
 export const connect = {

@@ -268,3 +268,21 @@ export enum LogComponent {
   CHAT = 'chat',
   TASK = 'task',
 }
+
+/** Ours: raised on the bus of the one tab that plays the ringtone (the master of `connect::ringtone`). Data:
+ * `{contactId, contactType}` (`FAILED` also `{error}`: `play()` was refused, e.g. by an autoplay policy). */
+export enum RingtoneEvents {
+  STARTED = 'ringtone::started',
+  STOPPED = 'ringtone::stopped',
+  FAILED = 'ringtone::failed',
+}
+
+/** Ours: the login popup after `auth_fail`, raised on every tab's bus (data `{tabId}` of the tab that opened or
+ * tried to open it), so any UI can say "signing in…" or offer a "Sign in" button. */
+export enum LoginPopupEvents {
+  OPENED = 'login_popup::opened',
+  /** The browser refused to open it (popup blocker): a user gesture must open it (`connect.core.openLoginPopup()`). */
+  BLOCKED = 'login_popup::blocked',
+  /** The popup handed a session to the engine. */
+  SIGNED_IN = 'login_popup::signed_in',
+}
