@@ -22,7 +22,7 @@ function newestMtime(dir: string): number {
 }
 
 function needsBuild(): boolean {
-  const outputs = ['connect-streams.js', 'connect-streams-min.js', 'connect-shared-worker.js', 'ccp.js']
+  const outputs = ['connect-streams.js', 'connect-streams-min.js', 'connect-shared-worker.js', 'ccp.js', 'inspector.js']
     .map((f) => join(root, 'dist', f));
   if (!outputs.every((f) => existsSync(f))) return true;
   const built = Math.min(...outputs.map((f) => statSync(f).mtimeMs));

@@ -1,81 +1,111 @@
 /**
- * The CCP page. Built only on the public `connect` API (the global from `connect-streams.js`), like any integration.
+ * The CCP page (`/ccp`). Built only on the public `connect` API (the global from `connect-streams.js`), like any
+ * integration: agent header and state picker, contact cards, dial pad, log download, and a collapsible sync
+ * inspector with the simulator's control strip.
  */
-import type { connect as ConnectNamespace } from '../index';
+import { AgentPanel } from './agent-panel';
+import { AuthPrompt } from './auth-prompt';
+import { currentAgent, getConnect } from './connect-global';
+import { ContactList } from './contact-list';
+import { contactKindLabel } from './contact-rules';
+import { customerNameOf, viewOf } from './contact-card';
+import { ControlStrip } from './control-strip';
+import { DialPad } from './dial-pad';
+import { button, h, setHidden, setText } from './dom';
+import { formatSignedMs } from './format';
+import { InspectorLive } from './inspector-live';
+import { InspectorView } from './inspector-view';
+import { QuickConnects } from './quick-connects';
+import { controlApiEnabled, SimClient } from './sim-client';
+import { Toasts } from './toasts';
 
-declare global {
-  interface Window { connect: typeof ConnectNamespace }
-}
+/** Durations tick once a second: the finest unit they show. */
+const TICK_MS = 1000;
 
-const connect = window.connect;
+const connect = getConnect();
 const root = document.getElementById('ccp') as HTMLElement;
+const agent = () => currentAgent(connect);
 
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  for (const c of children) el.append(c);
-  return el;
+const toasts = new Toasts();
+const sim = new SimClient();
+const simEnabled = controlApiEnabled(sim);
+const quickConnects = new QuickConnects(toasts);
+const auth = new AuthPrompt(connect, location.pathname + location.search);
+const agentPanel = new AgentPanel(connect, toasts);
+const contacts = new ContactList({ toasts, quickConnects, sim, simEnabled, agent });
+const dialPad = new DialPad(connect, agent, quickConnects, toasts);
+const loading = h('p', { class: 'loading', role: 'status' }, 'Connecting…');
+const syncInfo = h('p', { class: 'meta', id: 'sync-info' });
+
+const inspectorView = new InspectorView({ headingLevel: 3, label: 'Engine state' });
+const inspectorLive = new InspectorLive(connect, inspectorView);
+const strip = new ControlStrip(sim, {
+  username: () => agent()?.getConfiguration().username,
+  contacts: () => (agent()?.getContacts() ?? []).map((c) => ({ contactId: c.getContactId(), label: `${customerNameOf(c, viewOf(c))} (${c.getType()})` })),
+}, toasts, 3);
+const inspectorPanel = h('details', { id: 'inspector-panel', class: 'panel' },
+  h('summary', {}, 'Sync inspector'), inspectorView.el, strip.el,
+  h('p', { class: 'meta' }, h('a', { href: '/inspector', target: '_blank', rel: 'noopener' }, 'Open the inspector in a tab')));
+// Ask the engine for its picture only while someone looks at it.
+inspectorPanel.addEventListener('toggle', () => (inspectorPanel.open ? inspectorLive.start() : inspectorLive.stop()));
+
+const body = h('div', { class: 'ccp-body', hidden: true }, agentPanel.el, contacts.el, dialPad.el);
+const footer = h('footer', { class: 'ccp-footer', hidden: true },
+  h('div', { class: 'toolbar' }, button('Download logs', () => connect.getLog().download(), { class: 'small' })),
+  syncInfo, inspectorPanel);
+root.replaceChildren(auth.el, loading, body, footer, toasts.el);
+
+function renderSyncInfo(): void {
+  const s = connect.core.getState();
+  const transport = connect.core.getTransportKind() ?? 'connecting';
+  const tabs = connect.core.getNumberOfConnectedCCPs();
+  setText(syncInfo, `v${s.version} · skew ${formatSignedMs(s.skew)} · ${transport} · ${tabs} tab${tabs === 1 ? '' : 's'}${s.stale ? ' · stale' : ''}`);
 }
 
-function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+function refresh(): void {
+  const a = agent();
+  if (!a) return;
+  setHidden(loading, true);
+  setHidden(body, false);
+  setHidden(footer, false);
+  if (!connect.core.getState().stale) auth.signedIn();
+  agentPanel.refresh();
+  contacts.refresh(a);
+  strip.refresh();
+  if (connect.core.getTabId()) quickConnects.load(a);
+  renderSyncInfo();
 }
 
-function render(): void {
-  let agent: InstanceType<typeof connect.Agent>;
-  try {
-    agent = new connect.Agent();
-  } catch {
-    return; // not initialised yet
-  }
-  const state = agent.getState();
-  const picker = h('select', { id: 'state-picker', 'aria-label': 'Agent state' });
-  for (const s of agent.getAgentStates()) {
-    const opt = h('option', { value: s.name }, s.name);
-    if (s.name === state.name) opt.selected = true;
-    picker.append(opt);
-  }
-  picker.addEventListener('change', () => {
-    const target = agent.getAgentStates().find((s) => s.name === picker.value);
-    if (target) agent.setState(target, { failure: (e) => showError(`setState failed: ${e.type}: ${e.message}`) });
+auth.start({ redirect: true });
+connect.core.onAccessDenied(() => toasts.error('Signing in', { type: 'AccessDeniedException', message: 'This agent may not use this CCP.' }));
+connect.core.getEventBus().subscribe(connect.EventType.ACK_TIMEOUT, () => toasts.info('Lost the engine; reconnecting…'));
+// Connected (again): what needs the engine (quick connects) can load now, even if the state did not change.
+connect.core.getEventBus().subscribe(connect.EventType.ACKNOWLEDGE, () => refresh());
+connect.agent((a) => {
+  refresh();
+  a.onRefresh(refresh);
+  a.onStateChange(({ newState }) => toasts.announce(`Agent state: ${newState}`));
+  a.onMuteToggle(({ muted }) => {
+    contacts.setMuted(muted);
+    toasts.announce(muted ? 'Muted' : 'Unmuted');
   });
-  const info = connect.core.getState();
-  const contacts = agent.getContacts().map((c) => h('div', { class: 'contact', 'data-contact-id': c.getContactId() },
-    h('div', {}, `${c.getType()} · `, h('span', { class: 'contact-state' }, c.getState().type)),
-    h('div', { class: 'meta' }, c.getContactId()),
-  ));
-  const next = info.data?.snapshot.nextState;
-  root.replaceChildren(
-    h('header', {},
-      h('h1', {}, agent.getName()),
-      h('span', { class: `state ${state.type}`, id: 'agent-state', 'data-state-type': state.type }, state.name),
-    ),
-    h('div', { class: 'meta', id: 'state-duration' }, formatDuration(agent.getStateDuration())),
-    next ? h('div', { class: 'meta', id: 'next-state' }, `Next: ${next.name}`) : '',
-    h('label', { for: 'state-picker' }, 'Set state '), picker,
-    h('section', { id: 'contacts', 'aria-label': 'Contacts' }, ...contacts),
-    h('div', { class: 'meta', id: 'sync-info' }, `v${info.version} · skew ${Math.round(info.skew)} ms · ${connect.core.getTransportKind() ?? '…'}${info.stale ? ' · stale' : ''}`),
-    h('details', {}, h('summary', {}, 'Raw state'), h('pre', { id: 'raw-state' }, JSON.stringify(info.data, null, 1))),
-  );
-}
-
-function showError(text: string): void {
-  root.append(h('p', { class: 'error', role: 'alert' }, text));
-}
-
-connect.core.onAuthFail(() => {
-  // Standalone CCP: go through the login page and come back. (Framed CCPs use the login popup instead.)
-  if (window.top === window) location.href = `/login?redirect=${encodeURIComponent(location.pathname + location.search)}`;
 });
-connect.core.onAccessDenied(() => showError('Access denied for this agent.'));
-connect.agent((agent) => {
-  render();
-  agent.onRefresh(render);
+connect.contact((c) => {
+  const announceIncoming = (): void => {
+    try {
+      const view = viewOf(c);
+      toasts.announce(`${contactKindLabel(view)} from ${customerNameOf(c, view)}`);
+    } catch {
+      // gone already
+    }
+  };
+  c.onIncoming(announceIncoming);
+  if (c.isInbound()) c.onConnecting(announceIncoming);
 });
-// Durations tick locally (skew-corrected by the API); only the text changes, so a focused control is left alone.
+// Only texts change every second; controls are left alone so focus and open pickers are undisturbed.
 setInterval(() => {
-  const el = document.getElementById('state-duration');
-  if (el) el.textContent = formatDuration(new connect.Agent().getStateDuration());
-}, 1000);
+  agentPanel.tick();
+  contacts.tick();
+  renderSyncInfo();
+}, TICK_MS);
 connect.core.initSharedWorker({ role: 'ccp' });
