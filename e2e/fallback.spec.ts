@@ -67,17 +67,8 @@ async function failoverMs(pages: Page[], epoch: number, since: number): Promise<
  * freeze is backed by pausing the page's JavaScript in the debugger, which stops the same things. Returns `wake`.
  */
 async function suspendTab(page: Page): Promise<() => Promise<void>> {
-  await freezeTab(page);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Debugger.enable');
-  const paused = new Promise((resolve) => cdp.once('Debugger.paused', resolve));
-  await cdp.send('Debugger.pause');
-  await paused; // at its next task: the heartbeat timer runs twice a second
-  return async () => {
-    await cdp.send('Debugger.resume');
-    await cdp.detach();
-    await resumeTab(page);
-  };
+  await freezeTab(page); // lifecycle frozen + JavaScript paused (see e2e/fixtures/cdp.ts)
+  return () => resumeTab(page);
 }
 
 /** Per engine, the GetAgentSnapshot calls it started (backend truth). */

@@ -236,6 +236,7 @@ async function main(): Promise<void> {
       + `final convergence: ${finalConvergence ?? 'ok'}`);
     console.log('request outcomes:', JSON.stringify(run.ledger.outcomes));
     console.log(`report: ${files.json}, ${files.html}`);
+    console.log(`chaos: ${report.verdict === 'pass' ? '1 passed, 0 failed' : '0 passed, 1 failed'}`);
     exitCode = report.verdict === 'pass' ? 0 : 1;
   } finally {
     await browser.close().catch(() => undefined);

@@ -4,6 +4,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright';
 import type { BackendProcess } from '../fixtures/processes';
+import { freezeTab, resumeTab } from '../fixtures/cdp';
 import type { Timeline } from './timeline';
 
 export interface Tab {
@@ -97,22 +98,16 @@ export class World {
   }
 
   async freeze(tab: Tab): Promise<void> {
-    await this.lifecycle(tab, 'frozen');
+    await freezeTab(tab.page);
     tab.frozen = true;
     this.timeline.add('tab', `tab ${tab.id} frozen`, tab.id);
   }
 
   async thaw(tab: Tab): Promise<void> {
     if (!tab.frozen) return;
-    await this.lifecycle(tab, 'active');
+    await resumeTab(tab.page);
     tab.frozen = false;
     this.timeline.add('tab', `tab ${tab.id} thawed`, tab.id);
-  }
-
-  private async lifecycle(tab: Tab, state: 'frozen' | 'active'): Promise<void> {
-    const cdp = await this.context.newCDPSession(tab.page);
-    await cdp.send('Page.setWebLifecycleState', { state });
-    await cdp.detach().catch(() => undefined);
   }
 
   /** What a tab holds now, or null when it does not answer in time. */
