@@ -3,18 +3,10 @@
  */
 import {
   test, expect, expectConsistent, recordEvents, recordedEvents, tabState, waitForAgent, closeTab, crashTab,
-  WorkerControl,
+  WorkerControl, setState,
 } from './fixtures';
 import type { Page } from '@playwright/test';
 
-function setState(page: Page, name: string): Promise<void> {
-  return page.evaluate((stateName) => new Promise<void>((resolve, reject) => {
-    const agent = new window.connect.Agent();
-    const target = agent.getAgentStates().find((s) => s.name === stateName);
-    if (!target) { reject(new Error(`no state ${stateName}`)); return; }
-    agent.setState(target, { success: () => resolve(), failure: (e) => reject(new Error(`${e.type}: ${e.message}`)) });
-  }), name);
-}
 
 /** A topic of the test's own, so library features that use real topics (ringtone, login popup) do not interfere. */
 const TOPIC = 'e2e::topic';

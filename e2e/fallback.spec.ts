@@ -6,7 +6,7 @@
 import type { Page } from '@playwright/test';
 import {
   test, expect, expectConsistent, recordEvents, recordedEvents, tabState, waitForAgent, closeTab, crashTab, freezeTab,
-  resumeTab, withoutSharedWorker, type BackendControl,
+  resumeTab, setState, withoutSharedWorker, type BackendControl,
 } from './fixtures';
 
 interface Info { transport: string; epoch?: number; leader?: boolean }
@@ -92,14 +92,6 @@ function engineIdOf(page: Page): Promise<string> {
   return page.evaluate(async () => (await window.connect.core.inspect()).engineId);
 }
 
-function setState(page: Page, name: string): Promise<void> {
-  return page.evaluate((stateName) => new Promise<void>((resolve, reject) => {
-    const agent = new window.connect.Agent();
-    const target = agent.getAgentStates().find((s) => s.name === stateName);
-    if (!target) { reject(new Error(`no state ${stateName}`)); return; }
-    agent.setState(target, { success: () => resolve(), failure: (e) => reject(new Error(`${e.type}: ${e.message}`)) });
-  }), name);
-}
 
 function accept(page: Page, contactId: string): Promise<void> {
   return page.evaluate((id) => new Promise<void>((resolve, reject) => {
