@@ -11,6 +11,7 @@ import { readPersistedState } from './persisted';
 import { TransportChooser, type TransportChoice } from './transports/choose';
 import { IframeRelay, parentOriginOf, refuseParent } from './transports/iframe-relay';
 import type { Transport, TransportInfo } from './transports/transport';
+import type { HostLocks } from '../shared/engine-host';
 
 /** Forwarding this tab's log entries to the engine in batches: once a second keeps the cost to one message per
  * second per tab at most, and a crash loses at most a second of entries. */
@@ -61,8 +62,9 @@ function besideLibrary(file: string): string {
 }
 
 /** This page's transports: the first chooses (and says so in the log); a leader change is a `transport` event. */
-function pageTransports(options: InitSharedWorkerOptions, workerUrl: string): TransportChooser {
+function pageTransports(options: InitSharedWorkerOptions, workerUrl: string, approvedParent: Promise<string | null>): TransportChooser {
   return new TransportChooser({
+    approvedParent: () => approvedParent,
     choice: options.transport ?? 'auto', workerUrl, workerName: options.workerName,
     engineUrl: options.engineUrl ?? besideLibrary('connect-engine.js'), fallbackUrl: besideLibrary('connect-fallback.js'),
     origin: location.origin,
@@ -104,6 +106,8 @@ export interface StartOptions {
   readPersisted: boolean;
   /** Hold this tab's liveness lock here (a CRM's lock is held by its CCP frame instead). */
   holdLock: boolean;
+  /** The lock manager to hold it with (default `navigator.locks`). */
+  locks?: () => Promise<HostLocks | undefined>;
   synIntervalMs?: number;
   ackTimeoutMs?: number;
   /** To re-initialise after the page comes back from the back/forward cache. */
@@ -123,6 +127,7 @@ export async function startLink(transport: Transport, options: StartOptions): Pr
     synIntervalMs: options.synIntervalMs,
     ackTimeoutMs: options.ackTimeoutMs,
     holdLock: options.holdLock,
+    locks: options.locks,
   });
   const pending: LogRecord[] = [];
   const unsubscribeLog = ctx.log.onEntry((record: LogRecord) => { if (record.source !== 'engine') pending.push(record); });
@@ -189,12 +194,15 @@ export function initSharedWorker(options: InitSharedWorkerOptions = {}): void {
   if (!claimInit()) return;
   const { log } = getContext();
   const workerUrl = options.workerUrl ?? defaultWorkerUrl();
-  const chooser = pageTransports(options, workerUrl);
-  const createTransport = (): Transport => chooser.create();
   const role = options.role === 'inspector' ? TabRole.INSPECTOR : options.role === 'page' ? TabRole.PAGE : TabRole.CCP;
-  if (role === TabRole.CCP) startRelayIfFramed(createTransport);
+  const parentOrigin = role === TabRole.CCP ? parentOriginOf(window) : null;
+  const approvedParent = parentOrigin ? approvedParentOrigin(parentOrigin) : Promise.resolve(null);
+  const chooser = pageTransports(options, workerUrl, approvedParent.then((o) => o ?? null));
+  const createTransport = (): Transport => chooser.create();
+  const locks = (): Promise<HostLocks | undefined> => chooser.tabLocks();
+  if (parentOrigin) startRelay(parentOrigin, approvedParent, createTransport, locks);
   startLink(createTransport(), {
-    role, readPersisted: true, holdLock: true, synIntervalMs: options.synIntervalMs, ackTimeoutMs: options.ackTimeoutMs,
+    role, readPersisted: true, holdLock: true, locks, synIntervalMs: options.synIntervalMs, ackTimeoutMs: options.ackTimeoutMs,
     restart: () => { initialized = false; initSharedWorker(options); },
   }).catch((e: unknown) => {
     log.error('could not connect to the engine: %j', e);
@@ -217,13 +225,25 @@ export function terminate(): void {
   resetContext();
 }
 
+/** `parentOrigin` when it is an approved origin, null when it is not, undefined when the list cannot be read. */
+function approvedParentOrigin(parentOrigin: string): Promise<string | null | undefined> {
+  const { log } = getContext();
+  return approvedOrigins().then(
+    (approved) => (approved.includes(parentOrigin) ? parentOrigin : null),
+    (e: unknown) => {
+      log.error('could not read the approved origins; not bridging').withException(e);
+      return undefined;
+    },
+  );
+}
+
 /** Running only in a CCP frame: relays for the parent page if its origin is approved. */
-function startRelayIfFramed(createTransport: () => Transport): void {
-  const parentOrigin = parentOriginOf(window);
-  if (!parentOrigin) return;
+function startRelay(parentOrigin: string, approvedParent: Promise<string | null | undefined>, createTransport: () => Transport,
+  locks: () => Promise<HostLocks | undefined>): void {
   const { log, bus } = getContext();
-  approvedOrigins().then((approved) => {
-    if (!approved.includes(parentOrigin)) {
+  void approvedParent.then((approved) => {
+    if (approved === undefined) return;
+    if (!approved) {
       log.warn('refusing to bridge to %s: not an approved origin', parentOrigin);
       refuseParent(parentOrigin, 'origin not approved');
       return;
@@ -231,11 +251,12 @@ function startRelayIfFramed(createTransport: () => Transport): void {
     relay = new IframeRelay({
       parentOrigin,
       createTransport,
+      locks,
       onConfigure: (opts) => { pageOptions = opts; bus.trigger(ConfigurationEvents.CONFIGURE, opts); },
       onError: (e) => log.warn('bridge: %j', e),
     });
     relay.start();
-  }, (e: unknown) => log.error('could not read the approved origins; not bridging').withException(e));
+  });
 }
 
 let relay: IframeRelay | null = null;

@@ -5,6 +5,7 @@
 import { TabRole } from '../shared/protocol';
 import { getContext } from './context';
 import { claimInit, startLink } from './core';
+import { FrameLockService, idbFrameEpochs } from './transports/frame-lock-service';
 import { IframeBridgeTransport } from './transports/iframe-bridge';
 
 /** The guide's sizes: the CCP is 465 px tall, 400 px in its compact layout, which it uses below 221 px wide. */
@@ -30,6 +31,27 @@ export interface InitCCPOptions {
 }
 
 let frame: HTMLIFrameElement | null = null;
+let stopLockService: (() => void) | null = null;
+
+/** Takes Web Locks for the CCP frame, which cannot in a third-party context (a CRM on another site): all CRM tabs of
+ * this origin then share one engine. Only for that frame's window and origin. */
+function serveFrameLocks(ccpFrame: HTMLIFrameElement, ccpOrigin: string): () => void {
+  const locks = navigator.locks as LockManager | undefined;
+  if (!locks) return () => undefined;
+  const service = new FrameLockService({
+    ccpOrigin,
+    isFrame: (source) => source === ccpFrame.contentWindow && source !== null,
+    post: (msg) => ccpFrame.contentWindow?.postMessage(msg, ccpOrigin),
+    locks,
+    epochs: idbFrameEpochs(ccpOrigin),
+  });
+  const listener = (e: MessageEvent): void => service.onMessage(e);
+  addEventListener('message', listener);
+  return () => {
+    removeEventListener('message', listener);
+    service.releaseAll();
+  };
+}
 
 /**
  * Embeds the CCP in `container` and connects this page through it.
@@ -61,6 +83,7 @@ export function initCCP(container: HTMLElement, paramsIn: InitCCPOptions | strin
   };
   size();
   if (typeof ResizeObserver === 'function') new ResizeObserver(size).observe(container);
+  stopLockService = serveFrameLocks(frame, ccpUrl.origin);
   container.appendChild(frame);
 
   if (params.onViewContact) bus.subscribe('contact::view', params.onViewContact);
@@ -88,6 +111,8 @@ export function getCCPFrame(): HTMLIFrameElement | null {
 
 /** Removes the CCP iframe (terminate). */
 export function removeCCPFrame(): void {
+  stopLockService?.();
+  stopLockService = null;
   frame?.remove();
   frame = null;
 }

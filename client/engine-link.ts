@@ -10,6 +10,7 @@ import {
   type Up, type Welcome, type WireError,
 } from '../shared/protocol';
 import { Keepalive } from './keepalive';
+import type { HostLocks } from '../shared/engine-host';
 import { holdTabLock, type HeldLock } from './liveness';
 import { randomId, toWireError, type Transport } from './transports/transport';
 
@@ -40,6 +41,9 @@ export interface EngineLinkOptions {
   ackTimeoutMs?: number;
   /** Hold the tab's liveness lock (default true; a relay holds it for the page it speaks for). */
   holdLock?: boolean;
+  /** The lock manager to hold it with, once the transport is known (default `navigator.locks`; a CCP frame on
+   * another site gets its parent's delegated locks). */
+  locks?: () => Promise<HostLocks | undefined>;
   /** Ask the engine to push its log lines and other tabs' (default true), so that `connect.getLog()` holds the
    * merged log of the browser. The cost is bounded: the engine sends one batch a second at most, and the tab's
    * logger keeps `MAX_LOG_ENTRIES`. */
@@ -68,7 +72,9 @@ export class EngineLink {
 
   /** Connects; resolves with the welcome (its state already handed to the sink). */
   async connect(): Promise<Welcome> {
-    if (this.options.holdLock !== false) this.lock = await holdTabLock(this.tabId);
+    if (this.options.holdLock !== false) {
+      this.lock = this.options.locks ? await holdTabLock(this.tabId, await this.options.locks()) : await holdTabLock(this.tabId);
+    }
     const welcome = await this.options.transport.connect({
       type: UpType.HELLO,
       tabId: this.tabId,

@@ -3,6 +3,7 @@
  * for the same lock and is granted it exactly when the tab is gone (closed, navigated away, crashed). MessagePort has
  * no usable `close` event in current Chromium, so this is what makes dead-tab detection timer-free.
  */
+import type { HostLocks } from '../shared/engine-host';
 import { TAB_LOCK_PREFIX } from '../shared/protocol';
 
 export interface HeldLock {
@@ -13,9 +14,9 @@ export interface HeldLock {
 /** Acquires the tab's lock and resolves once it is held (the engine must not queue for it before that, or it
  * would be granted at once and take the tab for dead). Resolves `null` where Web Locks are missing or denied (a
  * third-party frame whose storage is blocked gets `SecurityError`): the tab then works without liveness, its `bye`
- * being the only sign of its departure. */
-export function holdTabLock(tabId: string): Promise<HeldLock | null> {
-  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+ * being the only sign of its departure — unless the embedding page takes the locks for it: `locks` is then the
+ * delegated lock manager (the one the engine watches with). */
+export function holdTabLock(tabId: string, locks: HostLocks | undefined = (globalThis.navigator as Navigator | undefined)?.locks): Promise<HeldLock | null> {
   if (!locks) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
     let release!: () => void;

@@ -15,6 +15,8 @@ describe('asChannelMessage', () => {
       { kind: ChannelKind.SEND, epoch: 3, from: 'a', msg: {} },
       { kind: ChannelKind.PING, epoch: 0, from: 'n', nonce: 2 },
       { kind: ChannelKind.WHOIS, from: 'n' },
+      { kind: ChannelKind.SESSION, from: 'n', session: { authToken: 't', expiration: 1_900_000_000_000 } },
+      { kind: ChannelKind.SESSION, from: 'n', session: null },
     ];
     for (const m of ok) assert.equal(asChannelMessage(m), m, m.kind);
   });
@@ -31,6 +33,10 @@ describe('asChannelMessage', () => {
       { kind: ChannelKind.RESULT, epoch: 1, to: 'a', rid: '', ok: true },
       { kind: ChannelKind.POST, epoch: 1, from: 'x'.repeat(200), rid: 'r' },
       { kind: ChannelKind.PING, epoch: 1, from: 'n' },
+      { kind: ChannelKind.SESSION, from: 'n', session: { authToken: '' } },
+      { kind: ChannelKind.SESSION, from: 'n', session: { authToken: 'x'.repeat(5000) } },
+      { kind: ChannelKind.SESSION, from: 'n', session: { authToken: 't', expiration: 'soon' } },
+      { kind: ChannelKind.SESSION, from: 'n' },
     ];
     for (const m of bad) assert.equal(asChannelMessage(m), null, JSON.stringify(m));
   });

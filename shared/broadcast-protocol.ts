@@ -36,6 +36,8 @@ export enum ChannelKind {
   SEND = 'send',
   PING = 'ping',
   WHOIS = 'whois',
+  // node ↔ node, only where the engine has no cookies (a CCP frame on another site)
+  SESSION = 'session',
 }
 
 /** "I lead under `epoch`": sent periodically, at once on election, and in answer to `whois`. */
@@ -64,6 +66,11 @@ export interface WhoisMessage { kind: ChannelKind.WHOIS; from: string }
 
 export type FollowerMessage = HelloMessage | PostMessage | SendMessage | PingMessage | WhoisMessage;
 
+/** The agent's session, shared among the pages of a CCP whose engine cannot fetch one (no cookies in a third-party
+ * frame): whichever page leads next starts its engine with it instead of asking for a new login. `null`: logged
+ * out. Only pages of the CCP origin read the channel, so the token never reaches the embedding page. */
+export interface SessionMessage { kind: ChannelKind.SESSION; from: string; session: { authToken: string; expiration?: number } | null }
+
 /** What the leader's engine server emits (the leader's node adds the epoch). */
 export type ServerOutput =
   | { kind: ChannelKind.DOWN; to: string[] | '*'; json: string }
@@ -78,9 +85,19 @@ type Obj = Record<string, unknown>;
 const isId = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= MAX_ID;
 const isEpoch = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 
+/** Longest token accepted on the channel (ours are far shorter; the login popup caps them the same way). */
+const MAX_TOKEN_CHARS = 4096;
+
+function isSession(x: unknown): boolean {
+  const s = x as Obj | null;
+  return !!s && typeof s === 'object' && typeof s.authToken === 'string' && s.authToken.length > 0
+    && s.authToken.length <= MAX_TOKEN_CHARS
+    && (s.expiration === undefined || (typeof s.expiration === 'number' && Number.isFinite(s.expiration) && s.expiration > 0));
+}
+
 /** Checks the envelope of a channel message; payloads (`hello`, `msg`, `json`) are checked where they are used.
  * Returns null for anything else (other libraries may share the channel name by accident). */
-export function asChannelMessage(data: unknown): LeaderMessage | FollowerMessage | null {
+export function asChannelMessage(data: unknown): LeaderMessage | FollowerMessage | SessionMessage | null {
   if (!data || typeof data !== 'object') return null;
   const m = data as Obj;
   switch (m.kind) {
@@ -102,6 +119,8 @@ export function asChannelMessage(data: unknown): LeaderMessage | FollowerMessage
       return isEpoch(m.epoch) && isId(m.from) && isId(m.rid) ? (m as unknown as HelloMessage | PostMessage) : null;
     case ChannelKind.SEND:
       return isEpoch(m.epoch) && isId(m.from) ? (m as unknown as SendMessage) : null;
+    case ChannelKind.SESSION:
+      return isId(m.from) && (m.session === null || isSession(m.session)) ? (m as unknown as SessionMessage) : null;
     default:
       return null;
   }

@@ -33,6 +33,12 @@ export interface EngineHostOptions {
   /** The state this page already holds, used instead of the persisted one when newer (the persisted copy may lag
    * behind by one write-coalescing window), so tabs see no step back and no repeated events on failover. */
   seed?: StateFull | null;
+  /** Where state and logs persist: IndexedDB (default), or memory where IndexedDB is denied (a third-party frame);
+   * a new leader then starts from its own tab's state (`seed`). */
+  storage?: 'indexeddb' | 'memory';
+  /** A session to start with (the one the previous leader used, where there are no cookies to fetch one); asked
+   * for before the auth provider, once. */
+  session?: { accessToken: string; expiration?: number } | null;
 }
 
 /** The leader's side of the channel: takes follower messages, emits answers and down messages. */

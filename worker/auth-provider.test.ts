@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expirationMs, FetchAuthProvider } from './auth-provider';
+import { expirationMs, FetchAuthProvider, seededAuth, type AuthProvider } from './auth-provider';
 import { CtiError } from './cti-error';
 
 function fetchAnswering(status: number, body: unknown) {
@@ -33,5 +33,20 @@ describe('FetchAuthProvider', () => {
     assert.equal(expirationMs('2027-01-01T00:00:00Z'), Date.parse('2027-01-01T00:00:00Z'));
     assert.equal(expirationMs('soon'), undefined);
     assert.equal(expirationMs(undefined), undefined);
+  });
+});
+
+describe('seededAuth', () => {
+  const inner: AuthProvider = { fetchToken: async () => ({ accessToken: 'fetched' }) };
+
+  test('hands out the seed once while it is valid, then asks the provider', async () => {
+    const auth = seededAuth(inner, { accessToken: 'seed', expiration: 2000 }, () => 1000);
+    assert.deepEqual(await auth.fetchToken(), { accessToken: 'seed', expiration: 2000 });
+    assert.deepEqual(await auth.fetchToken(), { accessToken: 'fetched' });
+  });
+
+  test('an expired seed, or none, goes straight to the provider', async () => {
+    assert.deepEqual(await seededAuth(inner, { accessToken: 'seed', expiration: 500 }, () => 1000).fetchToken(), { accessToken: 'fetched' });
+    assert.deepEqual(await seededAuth(inner, null, () => 1000).fetchToken(), { accessToken: 'fetched' });
   });
 });

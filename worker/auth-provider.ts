@@ -57,3 +57,21 @@ export class FetchAuthProvider implements AuthProvider {
     return { accessToken: o.accessToken, expiration: expirationMs(o.expiration) };
   }
 }
+
+/** Hands out `session` once (while it has not expired), then asks `inner`: a new leader without cookies resumes
+ * with the session its predecessor used; a token that then fails is not offered again.
+ *
+ * @example
+ * const auth = seededAuth(new FetchAuthProvider({ url }), previousLeaderSession, () => Date.now());
+ */
+export function seededAuth(inner: AuthProvider, session: AuthToken | null, now: () => number): AuthProvider {
+  let seed = session;
+  return {
+    fetchToken(signal) {
+      const s = seed;
+      seed = null;
+      if (s && (s.expiration === undefined || s.expiration > now())) return Promise.resolve(s);
+      return inner.fetchToken(signal);
+    },
+  };
+}

@@ -4,12 +4,13 @@
  * `createHost` builds an `Engine` with the page's dependencies — CTI over `<origin>/api` tagged with `X-Engine-Id`
  * (held until the first token is known: followers re-send requests the moment it starts), tokens from
  * `<origin>/auth/authorize` (cookies), the same IndexedDB store as the SharedWorker host (fenced by the
- * leadership epoch), tab liveness through the page's Web Locks — and serves tabs of this page (endpoints) and
+ * leadership epoch; in memory where IndexedDB is denied), tab liveness through the page's Web Locks (or the ones its
+ * embedding page takes for it) — and serves tabs of this page (endpoints) and
  * follower tabs (a channel server).
  */
 import { ENGINE_ID_HEADER } from '../shared/cti';
 import { ENGINE_HOST_GLOBAL, type EngineHost, type EngineHostFactory, type EngineHostOptions } from '../shared/engine-host';
-import { FetchAuthProvider } from './auth-provider';
+import { FetchAuthProvider, seededAuth } from './auth-provider';
 import { EngineChannelServer } from './channel-server';
 import { FirstTokenGate } from './first-token-gate';
 import { HttpCtiClient } from './cti-client';
@@ -17,6 +18,7 @@ import { Engine } from './engine';
 import { IdbStateStore } from './idb-store';
 import { idbEpochFence, LeaderGuardedCti, LeaderStore } from './leader-fence';
 import { lockLiveness } from './lock-liveness';
+import { MemoryStore } from './store';
 import { createTabEndpoint } from './tab-endpoint';
 import { DEFAULT_TIMINGS } from './timings';
 
@@ -29,12 +31,13 @@ export function createHost(o: EngineHostOptions): EngineHost {
   const engineId = crypto.randomUUID();
   const http = new HttpCtiClient({ endpoint: new URL('/api', o.origin), headers: { [ENGINE_ID_HEADER]: engineId } });
   const watching = new AbortController();
-  const store = new LeaderStore(new IdbStateStore(DEFAULT_TIMINGS.logRingSize),
-    o.epoch !== undefined ? idbEpochFence(o.epoch) : null, o.seed, () => Date.now());
+  const memory = o.storage === 'memory';
+  const store = new LeaderStore(memory ? new MemoryStore(DEFAULT_TIMINGS.logRingSize) : new IdbStateStore(DEFAULT_TIMINGS.logRingSize),
+    o.epoch !== undefined && !memory ? idbEpochFence(o.epoch) : null, o.seed, () => Date.now());
   const gate = new FirstTokenGate(DEFAULT_TIMINGS.authFetchDeadlineMs);
   const engine = new Engine({
     cti: gate.cti(o.isLeader ? new LeaderGuardedCti(http, o.isLeader) : http),
-    auth: gate.auth(new FetchAuthProvider({ url: new URL('/auth/authorize', o.origin) })),
+    auth: gate.auth(seededAuth(new FetchAuthProvider({ url: new URL('/auth/authorize', o.origin) }), o.session ?? null, () => Date.now())),
     store,
     liveness: lockLiveness(o.locks, watching.signal),
     clock: { now: () => Date.now() },

@@ -54,3 +54,90 @@ export function asBridgeMessage(data: unknown): BridgeMessage | null {
   }
   return data as BridgeMessage;
 }
+
+// -------------------------------------------------------------------------------------------------------------------
+// Delegated Web Locks. A CCP frame on another site (third-party) has no usable Web Locks or IndexedDB; the CRM page
+// that embeds it is first-party on its own origin, and every CRM tab of that origin shares its lock manager. So the
+// frame asks its parent to take locks for it (the CRM side serves only its own CCP frame, under a name prefix of
+// the CCP origin, so the frame can touch no other lock of the page). Every message names the frame instance
+// (`session`): when the frame reloads, the page drops what the previous instance held.
+// -------------------------------------------------------------------------------------------------------------------
+
+export enum LockBridgeType {
+  /** frame → CRM: take lock `name` for request `lid` (`mode`, `ifAvailable`, `steal` as in `navigator.locks`). */
+  REQUEST = 'lock-request',
+  /** frame → CRM: give back lock `lid`, or drop the request while it waits (an aborted signal). */
+  RELEASE = 'lock-release',
+  /** frame → CRM: a call answered by `REPLY`: `offer` (is delegation served?), `query`, `epoch-read`, `epoch-bump`. */
+  CALL = 'lock-call',
+  /** CRM → frame: request `lid` was granted (`held: true`), or not available (`ifAvailable`, `held: false`). */
+  GRANT = 'lock-grant',
+  /** CRM → frame: request `lid` ended without a release from the frame (stolen, or failed): `error`. */
+  END = 'lock-end',
+  /** CRM → frame: the answer to a `CALL`. */
+  REPLY = 'lock-reply',
+}
+
+export type LockCallOp = 'offer' | 'query' | 'epoch-read' | 'epoch-bump';
+const LOCK_CALL_OPS: readonly string[] = ['offer', 'query', 'epoch-read', 'epoch-bump'] satisfies LockCallOp[];
+
+/** Longest lock name a frame may use (ours are ~60 chars with a tab id). */
+export const MAX_LOCK_NAME_CHARS = 256;
+const MAX_SESSION_CHARS = 128;
+
+type Src = { source: typeof BRIDGE_SOURCE };
+export type LockRequestMessage = Src & { type: LockBridgeType.REQUEST; session: string; lid: number; name: string;
+  mode: 'exclusive' | 'shared'; ifAvailable: boolean; steal: boolean };
+export type LockReleaseMessage = Src & { type: LockBridgeType.RELEASE; session: string; lid: number };
+export type LockCallMessage = Src & { type: LockBridgeType.CALL; session: string; id: number; op: LockCallOp; atLeast?: number };
+export type FrameLockMessage = LockRequestMessage | LockReleaseMessage | LockCallMessage;
+
+export type LockGrantMessage = Src & { type: LockBridgeType.GRANT; lid: number; held: boolean };
+export type LockEndMessage = Src & { type: LockBridgeType.END; lid: number; error: WireError };
+export type LockReplyMessage = Src & ({ type: LockBridgeType.REPLY; id: number; ok: true; value: unknown }
+  | { type: LockBridgeType.REPLY; id: number; ok: false; error: WireError });
+export type ParentLockMessage = LockGrantMessage | LockEndMessage | LockReplyMessage;
+
+const isCounter = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const isText = (x: unknown, max: number): x is string => typeof x === 'string' && x.length > 0 && x.length <= max;
+
+/** A lock message from the CCP frame, every field checked; null for anything else. */
+export function asFrameLockMessage(data: unknown): FrameLockMessage | null {
+  if (!data || typeof data !== 'object') return null;
+  const m = data as Record<string, unknown>;
+  if (m.source !== BRIDGE_SOURCE || !isText(m.session, MAX_SESSION_CHARS)) return null;
+  switch (m.type) {
+    case LockBridgeType.REQUEST:
+      return isCounter(m.lid) && isText(m.name, MAX_LOCK_NAME_CHARS) && (m.mode === 'exclusive' || m.mode === 'shared')
+        && typeof m.ifAvailable === 'boolean' && typeof m.steal === 'boolean' && !(m.steal && (m.ifAvailable || m.mode === 'shared'))
+        ? m as unknown as LockRequestMessage : null;
+    case LockBridgeType.RELEASE:
+      return isCounter(m.lid) ? m as unknown as LockReleaseMessage : null;
+    case LockBridgeType.CALL:
+      return isCounter(m.id) && typeof m.op === 'string' && LOCK_CALL_OPS.includes(m.op) && (m.atLeast === undefined || isCounter(m.atLeast))
+        ? m as unknown as LockCallMessage : null;
+    default:
+      return null;
+  }
+}
+
+/** A lock message from the parent page, every field checked; null for anything else. */
+export function asParentLockMessage(data: unknown): ParentLockMessage | null {
+  if (!data || typeof data !== 'object') return null;
+  const m = data as Record<string, unknown>;
+  if (m.source !== BRIDGE_SOURCE) return null;
+  const isError = (e: unknown): e is WireError => !!e && typeof (e as WireError).type === 'string' && typeof (e as WireError).message === 'string';
+  switch (m.type) {
+    case LockBridgeType.GRANT:
+      return isCounter(m.lid) && typeof m.held === 'boolean' ? m as unknown as LockGrantMessage : null;
+    case LockBridgeType.END:
+      return isCounter(m.lid) && isError(m.error) ? m as unknown as LockEndMessage : null;
+    case LockBridgeType.REPLY:
+      return isCounter(m.id) && (m.ok === true || (m.ok === false && isError(m.error))) ? m as unknown as LockReplyMessage : null;
+    default:
+      return null;
+  }
+}
+
+/** A message before its `source` marker is added (distributes over the union). */
+export type WithoutSource<T> = T extends unknown ? Omit<T, 'source'> : never;

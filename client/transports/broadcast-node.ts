@@ -6,7 +6,7 @@
  */
 import {
   asChannelMessage, BROADCAST_CHANNEL_NAME, ChannelKind, STEAL_GUARD_LOCK_NAME,
-  type FollowerMessage, type LeaderMessage,
+  type FollowerMessage, type LeaderMessage, type SessionMessage,
 } from '../../shared/broadcast-protocol';
 import type { ChannelServer, EngineHost, EngineHostFactory } from '../../shared/engine-host';
 import { TransportKind, type StateFull } from '../../shared/protocol';
@@ -45,7 +45,16 @@ export interface BroadcastNodeOptions {
   log?: (level: 'info' | 'warn' | 'error', text: string) => void;
   watch?: Partial<Pick<LeaderWatchOptions, 'silenceMs' | 'probeTimeoutMs' | 'checkMs'>>;
   heartbeatMs?: number;
+  /** The channel's name (default `BROADCAST_CHANNEL_NAME`); a CCP frame with delegated locks adds its parent's
+   * origin, so that its channel spans exactly the pages that share those locks. */
+  channelName?: string;
+  /** Where the engine persists (`memory` where IndexedDB is denied). */
+  storage?: 'indexeddb' | 'memory';
+  /** Share the session a tab hands the engine with the other pages, for the next leader (no cookies here). */
+  shareSessions?: boolean;
 }
+
+type Session = SessionMessage['session'];
 
 export class BroadcastNode {
   readonly id = randomId();
@@ -59,6 +68,7 @@ export class BroadcastNode {
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private leaderTerm = 0;
   private stopped = false;
+  private session: Session = null;
   private readonly members = new Set<NodeMember>();
   private readonly channel: ChannelLike;
   private readonly epochs: EpochCounter;
@@ -66,7 +76,7 @@ export class BroadcastNode {
   private readonly watch: LeaderWatch;
 
   constructor(private readonly o: BroadcastNodeOptions) {
-    this.channel = o.channel ?? new BroadcastChannel(BROADCAST_CHANNEL_NAME);
+    this.channel = o.channel ?? new BroadcastChannel(o.channelName ?? BROADCAST_CHANNEL_NAME);
     this.epochs = o.epochs ?? idbEpochCounter();
     this.elector = new LeaderElector(o.locks, {
       elected: (term) => this.lead(term),
@@ -112,6 +122,14 @@ export class BroadcastNode {
     this.members.delete(member);
   }
 
+  /** A tab of this page handed the engine a session (null: logged out). With `shareSessions`, every page keeps it,
+   * so that the next leader's engine starts with it. */
+  noteSession(session: Session): void {
+    if (!this.o.shareSessions || this.stopped) return;
+    this.session = session;
+    this.post({ kind: ChannelKind.SESSION, from: this.id, session });
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // Leading
   // ---------------------------------------------------------------------------------------------------------------
@@ -135,7 +153,8 @@ export class BroadcastNode {
       if (this.leaderTerm !== term) return;
       host = factory.createHost({
         transport: TransportKind.BROADCAST, epoch, origin: this.o.origin, locks: this.o.locks,
-        isLeader: () => this.elector.holds(term), seed: this.o.seed?.() ?? null,
+        isLeader: () => this.elector.holds(term), seed: this.o.seed?.() ?? null, storage: this.o.storage,
+        session: this.session ? { accessToken: this.session.authToken, expiration: this.session.expiration } : null,
       });
     } catch (e) {
       if (this.leaderTerm === term) {
@@ -150,7 +169,8 @@ export class BroadcastNode {
     }
     this.host = host;
     this.server = host.serve((out) => this.post({ ...out, epoch }));
-    this.log('info', `leading under epoch ${epoch} (engine ${host.engineId})`);
+    this.log('info', `leading under epoch ${epoch} (engine ${host.engineId})${this.o.storage === 'memory'
+      ? '; state kept in memory (IndexedDB is denied here): a new leader starts from its own tab\'s state' : ''}`);
     for (const m of this.buffered.splice(0)) this.server.receive(m);
     this.setRoute(new LocalRoute(epoch, host));
   }
@@ -220,6 +240,10 @@ export class BroadcastNode {
     if (this.stopped) return;
     const m = asChannelMessage(data);
     if (!m) return;
+    if (m.kind === ChannelKind.SESSION) {
+      if (this.o.shareSessions) this.session = m.session;
+      return;
+    }
     switch (m.kind) {
       case ChannelKind.HEARTBEAT:
       case ChannelKind.PONG:
@@ -255,6 +279,8 @@ export class BroadcastNode {
     switch (m.kind) {
       case ChannelKind.WHOIS:
         this.sendHeartbeat();
+        // A page that just arrived learns the session too, in case it leads next.
+        if (this.o.shareSessions && this.session) this.post({ kind: ChannelKind.SESSION, from: this.id, session: this.session });
         return;
       case ChannelKind.PING:
         this.post({ kind: ChannelKind.PONG, epoch: this.epoch, to: m.from, nonce: m.nonce });
@@ -266,7 +292,7 @@ export class BroadcastNode {
     }
   }
 
-  private post(msg: LeaderMessage | FollowerMessage): void {
+  private post(msg: LeaderMessage | FollowerMessage | SessionMessage): void {
     if (this.stopped) return;
     try {
       this.channel.postMessage(msg);

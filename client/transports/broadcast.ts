@@ -94,6 +94,8 @@ export class BroadcastTransport implements Transport {
 
   post(msg: Up, timeoutMs: number): Promise<PostResult> {
     if (this.closed) return Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'transport closed'));
+    if (msg.type === UpType.SESSION) this.node?.noteSession({ authToken: msg.authToken, expiration: msg.expiration });
+    else if (msg.type === UpType.TERMINATE) this.node?.noteSession(null);
     return new Promise<PostResult>((resolve, reject) => {
       const p: Pending = {
         msg, resolve, reject, sentOn: null,

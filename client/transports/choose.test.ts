@@ -93,6 +93,7 @@ describe('TransportChooser', () => {
     const api: FallbackApi = {
       createBroadcastTransport: () => { made.push('broadcast'); return fake(TransportKind.BROADCAST, 'ok', []).create() as Transport; },
       createInPageTransport: () => { made.push('in-page'); return fake(TransportKind.IN_PAGE, 'ok', []).create() as Transport; },
+      delegateLocksToParent: async () => null,
     };
     (globalThis as Record<string, unknown>)[FALLBACK_GLOBAL] = api;
     try {
@@ -111,6 +112,56 @@ describe('TransportChooser', () => {
     } finally {
       delete (globalThis as Record<string, unknown>)[FALLBACK_GLOBAL];
     }
+  });
+});
+
+describe('TransportChooser in a third-party CCP frame (Web Locks denied)', () => {
+  const denied: Capabilities = { sharedWorker: false, broadcastChannel: true, webLocks: false };
+
+  async function choose(parent: string | null, delegated: boolean) {
+    const made: { kind: string; options: Record<string, unknown> }[] = [];
+    const asked: string[] = [];
+    const log: string[] = [];
+    const parentLocks = { request: async () => undefined, query: async () => ({}) };
+    const api: FallbackApi = {
+      createBroadcastTransport: (o) => { made.push({ kind: 'broadcast', options: o as never }); return fake(TransportKind.BROADCAST, 'ok', []).create() as Transport; },
+      createInPageTransport: (o) => { made.push({ kind: 'in-page', options: o as never }); return fake(TransportKind.IN_PAGE, 'ok', []).create() as Transport; },
+      delegateLocksToParent: async (origin) => {
+        asked.push(origin);
+        return delegated ? { locks: parentLocks, epochs: { read: async () => 0, bump: async () => 1 }, parentOrigin: origin } : null;
+      },
+    };
+    (globalThis as Record<string, unknown>)[FALLBACK_GLOBAL] = api;
+    try {
+      const chooser = new TransportChooser({
+        choice: 'auto', caps: denied, workerUrl: '/w.js', engineUrl: '/e.js', fallbackUrl: '/f.js', origin: 'http://ccp.example',
+        approvedParent: async () => parent, log: (level, text) => log.push(`${level} ${text}`),
+      });
+      const welcome = await chooser.create().connect(hello, () => undefined);
+      return { welcome, made, asked, log, tabLocks: await chooser.tabLocks(), parentLocks };
+    } finally {
+      delete (globalThis as Record<string, unknown>)[FALLBACK_GLOBAL];
+    }
+  }
+
+  test('an approved parent that takes the locks: broadcast over its locks, also for the tabs\' liveness locks', async () => {
+    const r = await choose('http://crm.example', true);
+    assert.equal(r.welcome.transport, TransportKind.BROADCAST);
+    assert.deepEqual(r.asked, ['http://crm.example']);
+    assert.equal(r.made[0]!.options.locks, r.parentLocks);
+    assert.equal((r.made[0]!.options.delegated as { parentOrigin: string }).parentOrigin, 'http://crm.example');
+    assert.equal(r.tabLocks, r.parentLocks);
+    assert.ok(r.log.some((l) => /using the locks of the page at http:\/\/crm\.example/.test(l)));
+  });
+
+  test('no approved parent, or one that does not answer: in-page as before, with a warning', async () => {
+    const unapproved = await choose(null, true);
+    assert.deepEqual(unapproved.asked, [], 'an unapproved parent is never asked');
+    assert.equal(unapproved.welcome.transport, TransportKind.IN_PAGE);
+    assert.equal(unapproved.tabLocks, undefined);
+    const silent = await choose('http://crm.example', false);
+    assert.equal(silent.welcome.transport, TransportKind.IN_PAGE);
+    assert.ok(silent.log.some((l) => l.startsWith('warn') && /does not take them/.test(l)));
   });
 });
 

@@ -3,11 +3,14 @@
  * (a worker whose construction raises `error`, as in a cross-site frame, or that never answers counts as
  * unavailable); else BroadcastChannel + a Web Locks leader; else in-page, with a warning (every tab then polls). Or
  * forced with `transport: 'shared-worker' | 'broadcast' | 'in-page'`. Tabs a page relays for (a CRM behind a CCP
- * frame) get the kind the page itself ended up with.
+ * frame) get the kind the page itself ended up with. A CCP frame on another site (third-party: Web Locks and
+ * IndexedDB denied) asks its approved parent page to take Web Locks for it (`parent-locks.ts`); if it does, the
+ * frame uses the broadcast transport over those locks, with the engine's state in memory.
  */
 import { ErrorType, TransportKind, wireError, type Down, type Hello, type StateFull, type Up, type Welcome, type WireError } from '../../shared/protocol';
 import type { PostResult } from '../../shared/endpoint';
-import { FALLBACK_GLOBAL, isFallbackApi } from './fallback-api';
+import type { HostLocks } from '../../shared/engine-host';
+import { FALLBACK_GLOBAL, isFallbackApi, type DelegatedLocks, type FallbackApi } from './fallback-api';
 import type { LocksLike } from './leader-election';
 import { loadGlobal } from './script-loader';
 import { SharedWorkerTransport } from './shared-worker';
@@ -157,6 +160,10 @@ export interface ChooserOptions {
   log: (level: 'info' | 'warn' | 'error', text: string) => void;
   /** A change of leader after connecting (broadcast). */
   onChange?: (info: TransportInfo) => void;
+  /** In a CCP frame: the parent's origin once it is known to be approved (null: not framed, or not approved). Where
+   * this frame's own Web Locks are denied (third-party), the chooser asks that parent to take locks for it and, if
+   * it does, uses the broadcast transport over them. */
+  approvedParent?: () => Promise<string | null>;
 }
 
 /**
@@ -168,13 +175,55 @@ export interface ChooserOptions {
  */
 export class TransportChooser {
   private chosen: Promise<TransportKind> | null = null;
+  private probed: Promise<Capabilities> | null = null;
   private locksUsable = true;
+  private delegated: DelegatedLocks | null = null;
+  /** `memory` where this page's storage is denied (Web Locks present but refused: a third-party frame). */
+  private storage: 'memory' | undefined;
 
   constructor(private readonly o: ChooserOptions) {}
 
+  /** The lock manager this page's transports use (for the tabs' liveness locks); undefined when there is none. */
+  async tabLocks(): Promise<HostLocks | undefined> {
+    await this.probe();
+    return this.locks();
+  }
+
+  private locks(): LocksLike | undefined {
+    if (this.delegated) return this.delegated.locks;
+    return this.locksUsable ? this.o.locks ?? (globalThis.navigator as Navigator | undefined)?.locks as LocksLike | undefined : undefined;
+  }
+
+  private fallbackApi(): Promise<FallbackApi> {
+    return loadGlobal(this.o.fallbackUrl, FALLBACK_GLOBAL, isFallbackApi);
+  }
+
+  /** What this page offers, once: with Web Locks tried, and delegated to an approved parent where they are denied. */
+  private probe(): Promise<Capabilities> {
+    this.probed ??= (async () => {
+      const caps = this.o.caps ?? await probeCapabilities();
+      this.locksUsable = caps.webLocks;
+      if (caps.webLocks) return caps;
+      if ((globalThis.navigator as Navigator | undefined)?.locks) this.storage = 'memory';
+      const parent = await this.o.approvedParent?.().catch(() => null);
+      if (!parent || !caps.broadcastChannel) return caps;
+      this.delegated = await this.fallbackApi().then((api) => api.delegateLocksToParent(parent)).catch(() => null);
+      if (!this.delegated) {
+        this.o.log('warn', `Web Locks are denied in this frame and the page at ${parent} does not take them for it`);
+        return caps;
+      }
+      this.o.log('info', `Web Locks and IndexedDB are denied in this frame (third-party): using the locks of the page at ${parent}`
+        + ', the engine keeps its state in memory');
+      return { ...caps, webLocks: true };
+    })();
+    return this.probed;
+  }
+
   private candidate(kind: TransportKind): Candidate {
     const o = this.o;
-    const locks = this.locksUsable ? o.locks ?? (globalThis.navigator as Navigator | undefined)?.locks as LocksLike | undefined : undefined;
+    const locks = this.locks();
+    const storage = this.storage;
+    const delegated = this.delegated ?? undefined;
     switch (kind) {
       case TransportKind.SHARED_WORKER:
         return { kind, create: () => new SharedWorkerTransport({ workerUrl: o.workerUrl, name: o.workerName }) };
@@ -183,10 +232,12 @@ export class TransportChooser {
         return {
           kind,
           create: async () => {
-            const api = await loadGlobal(o.fallbackUrl, FALLBACK_GLOBAL, isFallbackApi);
+            const api = await this.fallbackApi();
             return kind === TransportKind.BROADCAST
-              ? api.createBroadcastTransport({ engineUrl: o.engineUrl, origin: o.origin, locks: locks!, seed: o.seed, log: o.log, onChange: o.onChange })
-              : api.createInPageTransport({ engineUrl: o.engineUrl, origin: o.origin, locks });
+              ? api.createBroadcastTransport({
+                engineUrl: o.engineUrl, origin: o.origin, locks: locks!, seed: o.seed, log: o.log, onChange: o.onChange, storage, delegated,
+              })
+              : api.createInPageTransport({ engineUrl: o.engineUrl, origin: o.origin, locks, storage });
           },
         };
       default:
@@ -199,8 +250,7 @@ export class TransportChooser {
       const chosen = this.chosen;
       return new AutoTransport({ candidates: chosen.then((k) => [this.candidate(k)]), first: TransportKind.SHARED_WORKER });
     }
-    const candidates = (this.o.caps ? Promise.resolve(this.o.caps) : probeCapabilities()).then((caps) => {
-      this.locksUsable = caps.webLocks;
+    const candidates = this.probe().then((caps) => {
       const { kinds, warning, error } = candidateKinds(this.o.choice, caps);
       if (error) this.o.log('error', `transport '${this.o.choice}': ${error}`);
       if (warning) this.o.log('warn', warning);

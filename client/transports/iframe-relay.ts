@@ -8,6 +8,7 @@
  */
 import { validateUp } from '../../shared/validate';
 import { TabRole, type WireError } from '../../shared/protocol';
+import type { HostLocks } from '../../shared/engine-host';
 import { holdTabLock, type HeldLock } from '../liveness';
 import { asBridgeMessage, BRIDGE_SOURCE, BridgeType, type BridgeMessage } from './bridge-protocol';
 import { toWireError, type Transport } from './transport';
@@ -18,6 +19,8 @@ export interface RelayOptions {
   createTransport(): Transport;
   onConfigure(options: Record<string, unknown>): void;
   onError(e: WireError): void;
+  /** The lock manager for the CRM tab's liveness lock (the one the page's transport uses). */
+  locks?: () => Promise<HostLocks | undefined>;
 }
 
 /** The origin of the page that frames us, if any (Chromium: `ancestorOrigins`; else the referrer). */
@@ -101,7 +104,7 @@ export class IframeRelay {
     if (checked.value.type !== 'hello') throw { type: 'ValidationError', message: 'hello.type must be "hello"' };
     this.closeRelay();
     const hello = { ...checked.value, role: TabRole.CRM };
-    this.lock = await holdTabLock(hello.tabId);
+    this.lock = this.options.locks ? await holdTabLock(hello.tabId, await this.options.locks()) : await holdTabLock(hello.tabId);
     const transport = this.options.createTransport();
     this.transport = transport;
     return transport.connect(hello, (down) => {

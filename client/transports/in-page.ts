@@ -18,13 +18,14 @@ export interface InPageOptions {
   loadEngine(): Promise<EngineHostFactory>;
   origin: string;
   locks?: HostLocks;
+  storage?: 'indexeddb' | 'memory';
 }
 
 let shared: { host: Promise<EngineHost>; refs: number } | null = null;
 
 function acquireHost(o: InPageOptions): Promise<EngineHost> {
   if (!shared) {
-    const host = o.loadEngine().then((f) => f.createHost({ transport: TransportKind.IN_PAGE, origin: o.origin, locks: o.locks }));
+    const host = o.loadEngine().then((f) => f.createHost({ transport: TransportKind.IN_PAGE, origin: o.origin, locks: o.locks, storage: o.storage }));
     shared = { host, refs: 0 };
     host.catch(() => { if (shared?.host === host) shared = null; });
   }
