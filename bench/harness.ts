@@ -21,14 +21,27 @@ export function startBackend(port: number, env: Record<string, string> = {}): Pr
 
 export const launch = launchChromium;
 
-/** The bench page: the library on the CCP origin, plus a raw port to the same worker for the floor. */
-function benchPage(url: string, transport: string): string {
-  return `<!doctype html><meta charset="utf-8"><title>bench</title>
-<script src="${url}/connect-streams.js"></script>
-<script>
-  window.__refresh = []; window.__floor = []; window.__arrivals = null; window.__master = [];
+/** Worker names: the same bundle, started under a `…:bench` name (instruments on), or `…:baseline:bench` (the engine in
+ * the original design's mode, see worker/engine.ts `EngineMode`). */
+export const BASELINE_WORKER_NAME = 'connect-sync-v1:baseline:bench';
+
+export interface BenchPageOptions {
+  /** `auto`, `sharedworker`, `broadcast`, … (forced with `initSharedWorker({transport})`). */
+  transport?: string;
+  workerName?: string;
+}
+
+/**
+ * The bench page: the library on the CCP origin, plus the raw floors — a port to the same worker (SharedWorker
+ * path) and a BroadcastChannel every bench tab listens on (fallback path: the leader tab posts) — and recorders of
+ * `agent::refresh`, `master_changed` and `transport` events.
+ */
+function benchPage(url: string, o: BenchPageOptions): string {
+  const transport = o.transport ?? 'auto';
+  const workerName = o.workerName ?? BENCH_WORKER_NAME;
+  const rawWorker = transport === 'broadcast' ? '' : `
   const ch = new MessageChannel();
-  const w = new SharedWorker('${url}/connect-shared-worker.js', { name: '${BENCH_WORKER_NAME}' });
+  const w = new SharedWorker('${url}/connect-shared-worker.js', { name: '${workerName}' });
   w.port.start();
   // Speak Comlink's wire format directly: hand the worker one end of a raw channel.
   w.port.postMessage({ id: 'bench-attach', type: 'APPLY', path: ['benchAttach'], argumentList: [{ type: 'RAW', value: ch.port2 }] }, [ch.port2]);
@@ -39,22 +52,37 @@ function benchPage(url: string, transport: string): string {
       window.__floor.push({ seq: d.seq, t0: d.t0, t: performance.timeOrigin + performance.now() });
     } else if (d.kind === 'arrivals') window.__arrivals = d.arrivals;
   };
-  window.__bench = ch.port1;
+  window.__bench = ch.port1;`;
+  return `<!doctype html><meta charset="utf-8"><title>bench</title>
+<script src="${url}/connect-streams.js"></script>
+<script>
+  window.__refresh = []; window.__floor = []; window.__arrivals = null; window.__master = []; window.__transport = [];
+  performance.setResourceTimingBufferSize(100000);
+  ${rawWorker}
+  // The fallback's floor: a raw BroadcastChannel post of the same payload from the leader tab (which does not hear it).
+  const bc = new BroadcastChannel('connect-sync-bench-floor');
+  bc.onmessage = (e) => { JSON.parse(e.data.payload); window.__floor.push({ seq: e.data.seq, t0: e.data.t0, t: performance.timeOrigin + performance.now() }); };
+  let bcSeq = 0;
+  window.__bcFanout = (json) => { const t0 = performance.timeOrigin + performance.now(); bc.postMessage({ seq: ++bcSeq, t0, payload: json }); return t0; };
   connect.core.getEventBus().subscribe('agent::refresh', () => {
     window.__refresh.push({ v: connect.core.getState().version, t: performance.timeOrigin + performance.now() });
   });
   connect.core.getEventBus().subscribe('master_changed', (d) => {
     window.__master.push({ d, t: performance.timeOrigin + performance.now() });
   });
-  connect.core.initSharedWorker({ role: 'page', workerName: '${BENCH_WORKER_NAME}', transport: '${transport}' });
+  connect.core.getEventBus().subscribe('transport', (d) => {
+    window.__transport.push({ epoch: d && d.epoch, t: performance.timeOrigin + performance.now() });
+  });
+  connect.core.initSharedWorker({ role: 'page', workerName: '${workerName}', transport: '${transport}' });
 </script>`;
 }
 
 /** A browser context logged in as `username`, whose `/bench` URL serves the bench page. */
-export async function benchContext(browser: Browser, backend: Backend, username: string, transport = 'auto'): Promise<BrowserContext> {
+export async function benchContext(browser: Browser, backend: Backend, username: string, o: BenchPageOptions | string = {}): Promise<BrowserContext> {
+  const options = typeof o === 'string' ? { transport: o } : o;
   const context = await browser.newContext();
   await context.request.post(`${backend.url}/sim/login`, { data: { username } });
-  await context.route(`${backend.url}/bench`, (route) => route.fulfill({ contentType: 'text/html', body: benchPage(backend.url, transport) }));
+  await context.route(`${backend.url}/bench`, (route) => route.fulfill({ contentType: 'text/html', body: benchPage(backend.url, options) }));
   return context;
 }
 

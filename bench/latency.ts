@@ -1,17 +1,23 @@
 /**
- * Notification latency: a backend change → `agent::refresh` in the last of N tabs, next to the raw postMessage
- * fan-out floor of the same payload from the same worker, in the same run.
+ * Notification latency: a backend change → `agent::refresh` in the last of N tabs, next to the raw fan-out floor of
+ * the same payload, in the same run.
  *
- * Three figures per cell:
+ * Figures per cell:
  * - e2e: from just before the control-API call that changes the agent to the last tab's event (includes HTTP);
- * - engine: from the worker's receipt of the long-poll answer to the last tab's event (what the engine adds);
- * - floor: a raw `postMessage` of the whole snapshot from that worker to the same N tabs, receipt in the last tab.
+ * - engine: from the engine's receipt of the long-poll answer to the last tab's event (what the engine adds). The
+ *   SharedWorker's bench probe records when each answer arrived; in the fallback the engine runs in the leader tab,
+ *   whose Resource Timing gives the answer's `responseEnd`;
+ * - floor: SharedWorker path — a raw `postMessage` of the whole state from that worker to the same N tabs; fallback —
+ *   a raw BroadcastChannel post of it from the leader tab; receipt (and JSON.parse) in the last tab.
  * The ratio that the target speaks of is engine / floor.
  */
 import type { Page } from 'playwright';
 import { median, now, progress, quantile, type Backend } from './harness';
 
+export type Path = 'ours' | 'baseline' | 'broadcast';
+
 export interface LatencyCell {
+  path: Path;
   tabs: number;
   contacts: number;
   iterations: number;
@@ -31,23 +37,34 @@ export interface LatencyCell {
   ratioDelta: number;
 }
 
+export interface LatencyOptions {
+  path: Path;
+  iterations: number;
+  label: string;
+  /** Which floors to measure: all three (JSON whole, object whole, delta-sized), only the whole JSON, or none. */
+  floors: 'all' | 'json' | 'none';
+  /** The leader tab (fallback path): sends the floor, its Resource Timing dates the poll answers. */
+  leader?: Page;
+}
+
 interface Stamp { v: number; t: number }
+type W = Record<string, unknown>;
 
 async function lastRefreshAfter(tabs: Page[], version: number): Promise<number[] | null> {
   const times = await Promise.all(tabs.map((p) => p.evaluate((v) => {
-    const hit = (window as unknown as { __refresh: Stamp[] }).__refresh.find((r) => r.v >= v);
+    const hit = ((window as unknown as W).__refresh as Stamp[]).find((r) => r.v >= v);
     return hit ? hit.t : null;
   }, version)));
   return times.every((t) => t !== null) ? times as number[] : null;
 }
 
 /** Reading every tab over CDP loads the tabs and the browser; doing it while a fan-out is in flight would slow the
- * very thing measured. So the first look comes after a quiet 150 ms (far above any fan-out measured here), then
- * every 25 ms. Floor and engine are read the same way. */
-const QUIET_MS = 150;
+ * very thing measured. So the first look comes after a quiet 100 ms (above the fan-outs measured here at 50 tabs on
+ * two cores; a slower one is simply looked at again), then every 25 ms. Floor and engine are read the same way. */
+const QUIET_MS = 100;
 const POLL_MS = 25;
 
-async function waitAll<T>(probe: () => Promise<T | null>, timeoutMs = 10_000): Promise<T> {
+async function waitAll<T>(probe: () => Promise<T | null>, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   await new Promise((res) => setTimeout(res, QUIET_MS));
   for (;;) {
@@ -58,57 +75,78 @@ async function waitAll<T>(probe: () => Promise<T | null>, timeoutMs = 10_000): P
   }
 }
 
-async function arrivals(tab: Page): Promise<{ nextToken: string; at: number }[]> {
+/** When the engine received each long-poll answer (epoch ms), oldest first. */
+async function answerTimes(tabs: Page[], o: LatencyOptions): Promise<number[]> {
+  if (o.path === 'broadcast') {
+    return o.leader!.evaluate(() => performance.getEntriesByType('resource')
+      .filter((e) => e.name.includes('/api')).map((e) => performance.timeOrigin + (e as PerformanceResourceTiming).responseEnd)
+      .sort((a, b) => a - b));
+  }
+  const tab = tabs[0]!;
   await tab.evaluate(() => {
-    (window as unknown as { __arrivals: unknown }).__arrivals = null;
-    (window as unknown as { __bench: MessagePort }).__bench.postMessage({ cmd: 'arrivals' });
+    (window as unknown as W).__arrivals = null;
+    ((window as unknown as W).__bench as MessagePort).postMessage({ cmd: 'arrivals' });
   });
-  return waitAll(() => tab.evaluate(() => (window as unknown as { __arrivals: { nextToken: string; at: number }[] | null }).__arrivals));
+  const arr = await waitAll(() => tab.evaluate(() => (window as unknown as W).__arrivals as { at: number }[] | null));
+  return arr.map((a) => a.at);
 }
 
-/** Raw fan-outs of `json` (as a string the receiver parses, or as an object) to every bench tab. */
-async function floor(tabs: Page[], json: string, mode: 'json' | 'object', iterations: number): Promise<number[]> {
+/** Raw fan-outs of `json` to every bench tab: from the worker (as a string the receiver parses, or as an object), or
+ * from the leader tab over BroadcastChannel (the leader itself is not a receiver). */
+async function floor(tabs: Page[], json: string, mode: 'json' | 'object', iterations: number, leader?: Page): Promise<number[]> {
+  const receivers = leader ? tabs.filter((t) => t !== leader) : tabs;
+  if (receivers.length === 0) return [];
   const out: number[] = [];
   for (let i = 0; i < iterations; i++) {
-    const before = await Promise.all(tabs.map((p) => p.evaluate(() => (window as unknown as { __floor: unknown[] }).__floor.length)));
-    await tabs[0]!.evaluate(([j, m]) => (window as unknown as { __bench: MessagePort }).__bench.postMessage({ cmd: 'fanout', json: j, mode: m }), [json, mode] as const);
+    const before = await Promise.all(receivers.map((p) => p.evaluate(() => ((window as unknown as W).__floor as unknown[]).length)));
+    let t0: number | null = null;
+    if (leader) t0 = await leader.evaluate((j) => ((window as unknown as W).__bcFanout as (j: string) => number)(j), json);
+    else await tabs[0]!.evaluate(([j, m]) => ((window as unknown as W).__bench as MessagePort).postMessage({ cmd: 'fanout', json: j, mode: m }), [json, mode] as const);
     const stamps = await waitAll(async () => {
-      const s = await Promise.all(tabs.map((p, k) => p.evaluate((n) => (window as unknown as { __floor: { t0: number; t: number }[] }).__floor[n] ?? null, before[k]!)));
+      const s = await Promise.all(receivers.map((p, k) => p.evaluate((n) => ((window as unknown as W).__floor as { t0: number; t: number }[])[n] ?? null, before[k]!)));
       return s.every((x) => x !== null) ? s as { t0: number; t: number }[] : null;
     });
-    out.push(Math.max(...stamps.map((s) => s.t)) - stamps[0]!.t0);
+    out.push(Math.max(...stamps.map((s) => s.t)) - (t0 ?? stamps[0]!.t0));
   }
   return out;
 }
 
-export async function measureLatency(backend: Backend, username: string, tabs: Page[], contactIds: string[], iterations: number, label: string): Promise<LatencyCell> {
-  const e2e: number[] = [];
-  const engine: number[] = [];
+export async function measureLatency(backend: Backend, tabs: Page[], contactIds: string[], o: LatencyOptions): Promise<LatencyCell> {
+  const runs: { t0: number; last: number }[] = [];
   const target = contactIds[0]!;
-  for (let i = 0; i < iterations; i++) {
-    progress(`${label}: change ${i + 1}/${iterations}`);
+  for (let i = 0; i < o.iterations; i++) {
+    progress(`${o.label}: change ${i + 1}/${o.iterations}`);
     const version = await tabs[0]!.evaluate(() => window.connect.core.getState().version);
     const t0 = now();
     await backend.control('POST', `/sim/contacts/${target}/message`, { text: `ping ${i}` });
     const times = await waitAll(() => lastRefreshAfter(tabs, version + 1));
-
-    const last = Math.max(...times);
-    e2e.push(last - t0);
-    const arr = (await arrivals(tabs[0]!)).filter((a) => a.at >= t0);
-    if (arr[0]) engine.push(last - arr[0].at);
-
+    runs.push({ t0, last: Math.max(...times) });
   }
+  // The answers' arrival times, read once after the changes (reading them per change would perturb the next one).
+  const answers = await answerTimes(tabs, o);
+  const e2e = runs.map((r) => r.last - r.t0);
+  const engine = runs.flatMap((r) => {
+    const a = answers.find((t) => t >= r.t0 && t <= r.last);
+    return a === undefined ? [] : [r.last - a];
+  });
   const state = await tabs[0]!.evaluate(() => JSON.stringify({ type: 'state', ...window.connect.core.getState() }));
-  const floorIterations = Math.max(20, iterations);
-  progress(`${label}: raw floor`);
-  const floorJson = await floor(tabs, state, 'json', floorIterations);
-  const floorObject = await floor(tabs, state, 'object', Math.ceil(floorIterations / 2));
-  // A delta for one changed contact: about the size of that contact.
   const data = JSON.parse(state) as { data: { snapshot: { contacts: unknown[] } } };
+  // A delta for one changed contact: about the size of that contact.
   const deltaJson = JSON.stringify({ type: 'delta', put: [data.data.snapshot.contacts[0]] });
-  const deltaFloor = await floor(tabs, deltaJson, 'json', Math.ceil(floorIterations / 2));
-  const cell: LatencyCell = {
-    tabs: tabs.length, contacts: contactIds.length, iterations,
+  const floorIterations = Math.max(8, o.iterations);
+  let floorJson: number[] = [];
+  let floorObject: number[] = [];
+  let deltaFloor: number[] = [];
+  if (o.floors !== 'none') {
+    progress(`${o.label}: raw floor`);
+    floorJson = await floor(tabs, state, 'json', floorIterations, o.leader);
+    if (o.floors === 'all') {
+      floorObject = await floor(tabs, state, 'object', Math.ceil(floorIterations / 2));
+      deltaFloor = await floor(tabs, deltaJson, 'json', Math.ceil(floorIterations / 2));
+    }
+  }
+  return {
+    path: o.path, tabs: tabs.length, contacts: contactIds.length, iterations: o.iterations,
     e2eMedian: median(e2e), e2eP95: quantile(e2e, 0.95),
     engineMedian: median(engine), engineP95: quantile(engine, 0.95),
     floorJsonMedian: median(floorJson), floorJsonP95: quantile(floorJson, 0.95),
@@ -117,5 +155,4 @@ export async function measureLatency(backend: Backend, username: string, tabs: P
     ratio: median(engine) / median(floorJson),
     ratioDelta: median(engine) / median(deltaFloor),
   };
-  return cell;
 }

@@ -1,28 +1,63 @@
-/** The benchmark's markdown table. */
+/** The benchmark's markdown tables. */
 import type { Results } from './run';
 
-const f = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : '–');
+const f = (x: number | null | undefined, d = 2): string => (x !== null && x !== undefined && Number.isFinite(x) ? x.toFixed(d) : '–');
+const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
+const mb = (bytes: number | null): string => (bytes === null ? '–' : (bytes / 2 ** 20).toFixed(2));
+
+const PATH_NAMES: Record<string, string> = { ours: 'SharedWorker (ours)', baseline: 'original design (baseline)', broadcast: 'BroadcastChannel fallback' };
 
 export function renderMarkdown(r: Results): string {
-  const lines: string[] = [];
-  lines.push(`Benchmark run ${r.date} (${r.machine.cpus} cores, node ${r.machine.node}); times in ms, median (p95).`, '');
-  lines.push('**Notification latency**: backend change → `agent::refresh` in the last of N tabs.', '');
-  lines.push('| contacts | tabs | e2e (incl. HTTP) | engine: poll answer → last tab | raw floor, whole snapshot (JSON) | raw floor, whole snapshot (object) | raw floor, delta-sized | engine / floor | engine / delta floor | snapshot bytes | delta bytes |');
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+  const L: string[] = [];
+  L.push(`Benchmark run ${r.date}${r.quick ? ' (--quick)' : ''} (${r.machine.cpus} cores, node ${r.machine.node}${r.machine.note ? `; ${r.machine.note}` : ''}), ${r.seconds} s; times in ms, median (p95).`, '');
+  L.push('**Notification latency**: backend change → `agent::refresh` in the last of N tabs. *engine* = from the engine\'s receipt of the long-poll answer; *floor* = a raw post of the whole state (JSON, parsed by each tab) from the same worker (SharedWorker paths) or from the leader tab over BroadcastChannel (fallback), measured in the same run. The baseline is compared with the SharedWorker floor.', '');
+  L.push('| path | contacts | tabs | e2e (incl. HTTP) | engine | floor, whole state | engine / floor | floor, object | floor, delta-sized | engine / delta floor | state bytes |');
+  L.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const c of r.latency) {
-    lines.push(`| ${c.contacts} | ${c.tabs} | ${f(c.e2eMedian)} (${f(c.e2eP95)}) | ${f(c.engineMedian)} (${f(c.engineP95)}) | ${f(c.floorJsonMedian)} (${f(c.floorJsonP95)}) | ${f(c.floorObjectMedian)} | ${f(c.deltaFloorMedian)} | **${f(c.ratio)}** | ${f(c.ratioDelta)} | ${c.fullBytes} | ${c.deltaBytes} |`);
+    L.push(`| ${PATH_NAMES[c.path]} | ${c.contacts} | ${c.tabs} | ${f(c.e2eMedian)} (${f(c.e2eP95)}) | ${f(c.engineMedian)} (${f(c.engineP95)}) | ${f(c.floorJsonMedian)} (${f(c.floorJsonP95)}) | **${f(c.ratio)}** | ${f(c.floorObjectMedian)} | ${f(c.deltaFloorMedian)} | ${f(c.ratioDelta)} | ${c.fullBytes} |`);
   }
-  lines.push('', '**Backend load**: CTI requests in the same window with the same changes.', '');
-  lines.push('| tabs | window s | changes | GetAgentSnapshot | all CTI requests | by operation |');
-  lines.push('|---|---|---|---|---|---|');
+  if (r.oursVsBaseline.length) {
+    L.push('', '**Ours / original design** (engine latency medians, same tabs count and snapshot; < 1 = ours faster).', '');
+    L.push('| contacts | ' + [...new Set(r.oursVsBaseline.map((x) => x.tabs))].map((n) => `${n} tabs`).join(' | ') + ' |');
+    L.push('|---|' + [...new Set(r.oursVsBaseline.map((x) => x.tabs))].map(() => '---|').join(''));
+    for (const c of [1, 20]) {
+      const row = r.oursVsBaseline.filter((x) => x.contacts === c).sort((a, b) => a.tabs - b.tabs);
+      if (row.length) L.push(`| ${c} | ${row.map((x) => f(x.ratio)).join(' | ')} |`);
+    }
+  }
+  L.push('', '**Backend load**: CTI requests of the agent while the same changes are made over the same window, per minute.', '');
+  L.push('| path | tabs | window s | changes | GetAgentSnapshot | per change | all CTI /min | by operation /min |');
+  L.push('|---|---|---|---|---|---|---|---|');
   for (const l of r.load) {
-    const ops = Object.entries(l.byOperation).map(([k, v]) => `${k} ${v}`).join(', ');
-    lines.push(`| ${l.tabs} | ${l.windowMs / 1000} | ${l.changes} | ${l.snapshotPolls} | ${l.total} | ${ops} |`);
+    const ops = Object.entries(l.perMinute).map(([k, v]) => `${k} ${v}`).join(', ');
+    L.push(`| ${PATH_NAMES[l.path]} | ${l.tabs} | ${f(l.windowMs / 1000, 1)} | ${l.changes} | ${l.snapshotPolls} | ${f(l.snapshotPolls / l.changes)} | ${l.totalPerMinute} | ${ops} |`);
   }
-  lines.push('', '**Tab death → master topic freed** (another tab told).', '');
-  lines.push('| how | iterations | median ms | p95 ms |', '|---|---|---|---|');
-  for (const l of r.liveness) lines.push(`| ${l.how} | ${l.iterations} | ${f(l.median, 1)} | ${f(l.p95, 1)} |`);
-  lines.push('', '**Targets**', '', '| figure | value | target | met |', '|---|---|---|---|');
-  for (const [k, v] of Object.entries(r.targets)) lines.push(`| ${k} | ${f(v.value)} | ${v.target} | ${v.met ? 'yes' : '**no**'} |`);
-  return `${lines.join('\n')}\n`;
+  L.push('', '**Tab death → master topic freed** (another tab told).', '');
+  L.push('| how | iterations | median ms | p95 ms |', '|---|---|---|---|');
+  for (const l of r.liveness) L.push(`| ${l.how} | ${l.iterations} | ${f(l.median, 1)} | ${f(l.p95, 1)} |`);
+  if (r.failover) {
+    const fo = r.failover;
+    L.push('', `**Leader death (fallback) → every surviving tab welcomed by the new leader** (5 tabs; ${fo.kills} kills, close and crash in turn; every tab received a change afterwards: ${fo.liveAfter ? 'yes' : '**no**'}).`, '');
+    L.push('| how | kills | median ms | p95 ms |', '|---|---|---|---|');
+    for (const [how, x] of Object.entries(fo.byHow)) L.push(`| ${how} | ${x.n} | ${f(x.median, 1)} | ${f(x.p95, 1)} |`);
+    L.push(`| all | ${fo.kills} | ${f(fo.median, 1)} | ${f(fo.p95, 1)} (max ${f(fo.max, 1)}) |`);
+  }
+  L.push('', '**Footprint**', '', '| bundle | min KB | gzip KB |', '|---|---|---|');
+  for (const b of r.footprint.bundles) L.push(`| ${b.file} | ${kb(b.minBytes)} | ${kb(b.gzipBytes)} |`);
+  L.push('', 'connect-streams-min.js by origin (minified bytes from its source map; gzip of each part alone, so they do not add up to the bundle\'s):', '');
+  L.push('| part | min KB | gzip alone KB |', '|---|---|---|');
+  for (const g of r.footprint.clientGroups) L.push(`| ${g.module} | ${kb(g.minBytes)} | ${kb(g.gzipAlone)} |`);
+  L.push('', 'Heaviest modules: ' + r.footprint.clientModules.slice(0, 12).map((m) => `${m.module} ${kb(m.minBytes)}`).join(', ') + ' (KB, minified).');
+  L.push('', '**Memory** (after forced GC)', '', '| what | MB |', '|---|---|');
+  if (r.tabHeap) L.push(`| tab heap growth over ${r.tabHeap.updates} updates (${f(r.tabHeap.seconds, 0)} s; ${mb(r.tabHeap.beforeBytes)} → ${mb(r.tabHeap.afterBytes)}) | ${mb(r.tabHeap.growthBytes)} |`);
+  for (const m of r.engineMemory) L.push(`| ${PATH_NAMES[m.path]}: ${m.where} heap with ${m.tabs} tabs | ${mb(m.engineHeapBytes)} |`);
+  if (r.scale) {
+    const s = r.scale;
+    L.push('', `**Backend scale**: one backend process, ${s.agents} agents each holding a long poll (${s.held} held), ${s.samples} sampled changes (control call → that agent's poll answer).`, '');
+    L.push('| p50 ms | p99 ms | max ms | backend CPU while holding, % of one core | backend RSS MB |', '|---|---|---|---|---|');
+    L.push(`| ${f(s.p50)} | ${f(s.p99)} | ${f(s.max)} | ${f(s.idleCpuPercent, 1)} | ${f(s.rssMb, 0)} |`);
+  }
+  L.push('', '**Targets**', '', '| figure | value | target | met |', '|---|---|---|---|');
+  for (const [k, v] of Object.entries(r.targets)) L.push(`| ${k} | ${f(v.value)} | ${v.target} | ${v.met ? 'yes' : '**no**'} |`);
+  return `${L.join('\n')}\n`;
 }

@@ -1,45 +1,173 @@
 /**
  * `npm run bench`: real Chromium against the real backend, figures measured side by side in one run and reported as
- * ratios (absolute milliseconds on a shared 2-core machine are noise). Writes bench/results.json and
- * bench/results.md, and prints the table.
+ * ratios (absolute milliseconds on a shared 2-core machine are noise). Writes bench/results.json, bench/results.md
+ * and bench/latency.svg, and prints the table.
  *
- * Options: --quick (fewer iterations), --no-build.
+ * Three paths, each in its own browser context and agent, with 1 → 5 → 10 → 20 → 50 tabs (a one-contact agent), then
+ * 50 → 1 (the same agent with twenty contacts):
+ * - ours: the SharedWorker engine (deltas);
+ * - baseline: the same engine in the original design's mode (a `…:baseline:bench` worker, see worker/engine.ts);
+ * - broadcast: the BroadcastChannel fallback (forced), the engine in the leader tab.
+ * Then: tab death → topic freed, leader death → failover, tab heap over many updates, bundle sizes, and a backend with
+ * 1 000 held long polls (its own process).
+ *
+ * Options: --quick (fewer tabs and iterations, for development), --no-build. Port: BENCH_CTI_PORT (and the next one for
+ * the scale backend).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { benchContext, launch, openBenchTabs, ROOT, startBackend, type Backend } from './harness';
-import { measureLatency, type LatencyCell } from './latency';
+import type { Browser, Page } from 'playwright';
+import { measureFailover, type FailoverRow } from './failover';
+import { measureFootprint, type Footprint } from './footprint';
+import {
+  BASELINE_WORKER_NAME, BENCH_WORKER_NAME, benchContext, launch, openBenchTabs, progress, ROOT, startBackend, type Backend,
+} from './harness';
+import { measureLatency, type LatencyCell, type Path } from './latency';
 import { measureLiveness, type LivenessRow } from './liveness';
-import { measureLoad, type LoadRow } from './load';
+import { loadWindow, type LoadRow } from './load';
+import { measureTabHeap, pageHeap, workerHeap, type TabHeapRow } from './memory';
 import { renderMarkdown } from './report';
+import { measureScale, type ScaleRow } from './scale';
+import { renderSvg } from './svg';
 
 const BENCH_PORT = Number(process.env.BENCH_CTI_PORT ?? 28080);
 const quick = process.argv.includes('--quick');
-const TAB_COUNTS = [1, 5, 10, 20];
-const ITERATIONS = quick ? 8 : 30;
+const TAB_COUNTS = quick ? [1, 5, 20] : [1, 5, 10, 20, 50];
+const LOAD_TABS = [1, 5, 20];
+const ITERATIONS = quick ? 5 : 15;
+const LOAD_CHANGES = quick ? 5 : 10;
+const LOAD_WINDOW_MS = quick ? 5_000 : 10_000;
+const KILLS = quick ? 4 : 20;
+const HEAP_UPDATES = quick ? 1_000 : 10_000;
+const HEAP_CAP_MS = quick ? 20_000 : 75_000;
+const SCALE_AGENTS = quick ? 200 : 1_000;
+const SCALE_SAMPLES = quick ? 50 : 200;
+/** Gzip budget of the client bundle (issue 8): 25 KB. */
+const CLIENT_GZIP_BUDGET = 25 * 1024;
+
+export interface PathMemory { path: Path; tabs: number; engineHeapBytes: number | null; where: string }
 
 export interface Results {
   date: string;
-  machine: { cpus: number; node: string };
+  quick: boolean;
+  machine: { cpus: number; node: string; note: string };
   latency: LatencyCell[];
   load: LoadRow[];
   liveness: LivenessRow[];
+  failover: FailoverRow | null;
+  footprint: Footprint;
+  tabHeap: TabHeapRow | null;
+  engineMemory: PathMemory[];
+  scale: ScaleRow | null;
+  /** engine(ours) / engine(baseline), per tab count and contacts. */
+  oursVsBaseline: { tabs: number; contacts: number; ratio: number }[];
+  seconds: number;
   targets: Record<string, { value: number; target: string; met: boolean }>;
 }
 
-async function latencyFor(backend: Backend, browser: Awaited<ReturnType<typeof launch>>, username: string, contacts: number): Promise<LatencyCell[]> {
-  const { contactIds } = await backend.control<{ contactIds: string[] }>('POST', `/sim/agents/${username}/bulk-contacts`, { count: contacts });
-  const context = await benchContext(browser, backend, username);
-  const tabs = await openBenchTabs(context, backend.url, 1);
-  const cells: LatencyCell[] = [];
+const AGENT: Record<Path, string> = { ours: 'agent1', baseline: 'agent2', broadcast: 'agent3' };
+
+async function leaderOf(tabs: Page[]): Promise<Page> {
+  for (let k = 0; k < 200; k++) {
+    const flags = await Promise.all(tabs.map((p) => p.evaluate(() => !!window.connect.core.getTransportInfo()?.leader)));
+    const i = flags.indexOf(true);
+    if (i >= 0 && flags.filter(Boolean).length === 1) return tabs[i]!;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('no single leader among the bench tabs');
+}
+
+async function waitContacts(tabs: Page[], n: number): Promise<void> {
+  for (let k = 0; k < 200; k++) {
+    const counts = await Promise.all(tabs.map((p) => p.evaluate(() => window.connect.core.getState().data?.snapshot.contacts.length ?? 0)));
+    if (counts.every((c) => c === n)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the tabs did not reach ${n} contacts`);
+}
+
+/** One path: latency cells up and down the tab counts, load windows, the engine's heap at the most tabs. */
+async function runPath(backend: Backend, browser: Browser, path: Path, cells: LatencyCell[], loads: LoadRow[], memory: PathMemory[]): Promise<void> {
+  const username = AGENT[path];
+  const { contactIds: first } = await backend.control<{ contactIds: string[] }>('POST', `/sim/agents/${username}/bulk-contacts`, { count: 1 });
+  const workerName = path === 'baseline' ? BASELINE_WORKER_NAME : BENCH_WORKER_NAME;
+  const context = await benchContext(browser, backend, username, { transport: path === 'broadcast' ? 'broadcast' : 'shared-worker', workerName });
+  const floors = path === 'baseline' ? 'none' : path === 'broadcast' ? 'json' : 'all';
+  const tabs: Page[] = [];
+  const label = (n: number, c: number) => `${path}: ${c} contact(s), ${n} tab(s)`;
   for (const n of TAB_COUNTS) {
     if (tabs.length < n) tabs.push(...await openBenchTabs(context, backend.url, n - tabs.length));
-    await new Promise((r) => setTimeout(r, 1000)); // let new renderers settle
-    cells.push(await measureLatency(backend, username, tabs, contactIds, ITERATIONS, `latency ${contacts} contact(s), ${n} tab(s)`));
+    await new Promise((r) => setTimeout(r, quick ? 300 : 1000)); // let new renderers settle
+    const leader = path === 'broadcast' ? await leaderOf(tabs) : undefined;
+    cells.push(await measureLatency(backend, tabs, first, { path, iterations: ITERATIONS, label: label(n, 1), floors, leader }));
+    if (LOAD_TABS.includes(n)) loads.push(await loadWindow(backend, path, username, first[0]!, n, LOAD_CHANGES, LOAD_WINDOW_MS));
+    if (n === TAB_COUNTS.at(-1)) {
+      const heap = leader ? await pageHeap(leader) : await workerHeap(browser, workerName);
+      memory.push({ path, tabs: n, engineHeapBytes: heap, where: leader ? 'leader tab (engine + its own page)' : 'SharedWorker' });
+    }
+  }
+  const { contactIds: more } = await backend.control<{ contactIds: string[] }>('POST', `/sim/agents/${username}/bulk-contacts`, { count: 19 });
+  const twenty = [...first, ...more];
+  await waitContacts(tabs, 20);
+  for (const n of [...TAB_COUNTS].reverse()) {
+    const leader = path === 'broadcast' ? await leaderOf(tabs) : undefined;
+    while (tabs.length > n) {
+      const victim = [...tabs].reverse().find((t) => t !== leader)!;
+      tabs.splice(tabs.indexOf(victim), 1);
+      await victim.close();
+    }
+    await new Promise((r) => setTimeout(r, quick ? 300 : 500));
+    cells.push(await measureLatency(backend, tabs, twenty, { path, iterations: ITERATIONS, label: label(n, 20), floors, leader }));
   }
   await context.close();
-  return cells;
+}
+
+/** The baseline has no floor of its own (same worker bundle, same tabs): it is compared with ours' floor. */
+function compare(cells: LatencyCell[]): Results['oursVsBaseline'] {
+  const out: Results['oursVsBaseline'] = [];
+  for (const b of cells.filter((c) => c.path === 'baseline')) {
+    const o = cells.find((c) => c.path === 'ours' && c.tabs === b.tabs && c.contacts === b.contacts);
+    if (!o) continue;
+    b.floorJsonMedian = o.floorJsonMedian;
+    b.floorJsonP95 = o.floorJsonP95;
+    b.ratio = b.engineMedian / o.floorJsonMedian;
+    out.push({ tabs: b.tabs, contacts: b.contacts, ratio: o.engineMedian / b.engineMedian });
+  }
+  return out;
+}
+
+function targets(r: Omit<Results, 'targets'>): Results['targets'] {
+  const t: Results['targets'] = {};
+  const add = (k: string, value: number, target: string, met: boolean) => { if (Number.isFinite(value)) t[k] = { value, target, met }; };
+  const at20 = (p: Path) => r.latency.filter((c) => c.path === p && c.tabs === 20);
+  add('SharedWorker: engine / raw floor at 20 tabs (worst snapshot size)', Math.max(...at20('ours').map((c) => c.ratio)), '≤ 1.3', Math.max(...at20('ours').map((c) => c.ratio)) <= 1.3);
+  add('fallback: engine / raw BroadcastChannel floor at 20 tabs (worst size)', Math.max(...at20('broadcast').map((c) => c.ratio)), '≤ 1.3', Math.max(...at20('broadcast').map((c) => c.ratio)) <= 1.3);
+  for (const c of r.oursVsBaseline.filter((x) => x.tabs === 20)) add(`ours / original design, engine latency, 20 tabs, ${c.contacts} contact(s)`, c.ratio, '< 1 (measured)', c.ratio < 1);
+  for (const p of ['ours', 'broadcast', 'baseline'] as Path[]) {
+    const one = r.load.find((l) => l.path === p && l.tabs === 1);
+    const twenty = r.load.find((l) => l.path === p && l.tabs === 20);
+    if (one && twenty) add(`${p}: GetAgentSnapshot per change, 20 tabs / 1 tab`, (twenty.snapshotPolls / twenty.changes) / (one.snapshotPolls / one.changes), '≤ 1.05', (twenty.snapshotPolls / twenty.changes) / (one.snapshotPolls / one.changes) <= 1.05);
+  }
+  for (const l of r.liveness) add(`tab ${l.how === 'close' ? 'closed' : 'crashed'} → topic freed, median ms`, l.median, '≤ 250', l.median <= 250);
+  if (r.failover) {
+    add(`leader death → every tab on the new leader, median ms (${r.failover.kills} kills)`, r.failover.median, '≤ 500', r.failover.median <= 500);
+    add('leader death → every tab on the new leader, p95 ms', r.failover.p95, '(reported)', true);
+  }
+  const client = r.footprint.bundles.find((b) => b.file === 'connect-streams-min.js');
+  if (client) add('connect-streams-min.js gzip KB', client.gzipBytes / 1024, '≤ 25', client.gzipBytes <= CLIENT_GZIP_BUDGET);
+  if (r.tabHeap) add(`tab heap growth after ${r.tabHeap.updates} updates, MB`, r.tabHeap.growthBytes / 2 ** 20, '≤ 2', r.tabHeap.growthBytes <= 2 * 2 ** 20);
+  return t;
+}
+
+async function step<T>(name: string, fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (e) {
+    console.error(`\n${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return null;
+  }
 }
 
 async function main(): Promise<void> {
@@ -48,46 +176,58 @@ async function main(): Promise<void> {
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
   const started = Date.now();
-  const backend = await startBackend(BENCH_PORT);
+  const footprint = measureFootprint(join(ROOT, 'dist'));
+  // Ten agents: one per path, plus liveness, failover and heap.
+  const backend = await startBackend(BENCH_PORT, { SIM_AGENTS: '10' });
   const browser = await launch();
+  const latency: LatencyCell[] = [];
+  const load: LoadRow[] = [];
+  const engineMemory: PathMemory[] = [];
+  let liveness: LivenessRow[] = [];
+  let failover: FailoverRow | null = null;
+  let tabHeap: TabHeapRow | null = null;
   try {
-    const latency = [
-      ...await latencyFor(backend, browser, 'agent1', 1),
-      ...await latencyFor(backend, browser, 'agent2', 20),
-    ];
-    const { contactIds } = await backend.control<{ contactIds: string[] }>('POST', '/sim/agents/agent3/bulk-contacts', { count: 1 });
-    const load = await measureLoad(backend, () => benchContext(browser, backend, 'agent3'), contactIds[0]!, [1, 5, 20],
-      quick ? 8 : 20, quick ? 8000 : 20000);
-    const livenessContext = await benchContext(browser, backend, 'agent4');
-    const liveness = [
-      await measureLiveness(livenessContext, backend.url, 'close', quick ? 5 : 15),
-      await measureLiveness(livenessContext, backend.url, 'crash', quick ? 5 : 10),
-    ];
-    await livenessContext.close();
-    const at20 = latency.filter((c) => c.tabs === 20);
-    const worstRatio = Math.max(...at20.map((c) => c.ratio));
-    const polls1 = load.find((r) => r.tabs === 1)!.snapshotPolls;
-    const polls20 = load.find((r) => r.tabs === 20)!.snapshotPolls;
-    const results: Results = {
-      date: new Date().toISOString(),
-      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-      latency, load, liveness,
-      targets: {
-        'engine / raw floor at 20 tabs (worst snapshot size)': { value: worstRatio, target: '≤ 1.3', met: worstRatio <= 1.3 },
-        'GetAgentSnapshot polls 20 tabs / 1 tab': { value: polls20 / polls1, target: '≤ 1.05', met: polls20 / polls1 <= 1.05 },
-        'tab closed → topic freed, median ms': { value: liveness[0]!.median, target: '≤ 250', met: liveness[0]!.median <= 250 },
-        'tab crashed → topic freed, median ms': { value: liveness[1]!.median, target: '≤ 250', met: liveness[1]!.median <= 250 },
-      },
-    };
-    mkdirSync(join(ROOT, 'bench'), { recursive: true });
-    writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2));
-    const md = renderMarkdown(results);
-    writeFileSync(join(ROOT, 'bench/results.md'), md);
-    console.log(`\n\n${md}\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote bench/results.json and bench/results.md`);
+    for (const path of ['ours', 'baseline', 'broadcast'] as Path[]) await step(path, () => runPath(backend, browser, path, latency, load, engineMemory));
+    liveness = await step('liveness', async () => {
+      const context = await benchContext(browser, backend, 'agent4');
+      const rows = [await measureLiveness(context, backend.url, 'close', quick ? 5 : 15), await measureLiveness(context, backend.url, 'crash', quick ? 5 : 10)];
+      await context.close();
+      return rows;
+    }) ?? [];
+    failover = await step('failover', async () => {
+      const { contactIds } = await backend.control<{ contactIds: string[] }>('POST', '/sim/agents/agent5/bulk-contacts', { count: 1 });
+      const context = await benchContext(browser, backend, 'agent5', { transport: 'broadcast' });
+      const row = await measureFailover(context, backend, contactIds[0]!, 5, KILLS);
+      await context.close();
+      return row;
+    });
+    tabHeap = await step('tab heap', async () => {
+      const { contactIds } = await backend.control<{ contactIds: string[] }>('POST', '/sim/agents/agent6/bulk-contacts', { count: 1 });
+      const context = await benchContext(browser, backend, 'agent6', { transport: 'shared-worker' });
+      const row = await measureTabHeap(context, backend, contactIds[0]!, HEAP_UPDATES, HEAP_CAP_MS);
+      await context.close();
+      return row;
+    });
   } finally {
     await browser.close();
     await backend.stop();
   }
+  const scale = await step('backend scale', () => measureScale(BENCH_PORT + 1, SCALE_AGENTS, SCALE_SAMPLES));
+  const oursVsBaseline = compare(latency);
+  const partial = {
+    date: new Date().toISOString(), quick,
+    machine: { cpus: cpus().length, node: process.version, note: process.env.BENCH_NOTE ?? '' },
+    latency, load, liveness, failover, footprint, tabHeap, engineMemory, scale, oursVsBaseline,
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
+  const results: Results = { ...partial, targets: targets(partial) };
+  mkdirSync(join(ROOT, 'bench'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2));
+  const md = renderMarkdown(results);
+  writeFileSync(join(ROOT, 'bench/results.md'), md);
+  writeFileSync(join(ROOT, 'bench/latency.svg'), renderSvg(results));
+  progress('');
+  console.log(`\n${md}\nbench finished in ${results.seconds} s (plus the build); wrote bench/results.json, bench/results.md, bench/latency.svg`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

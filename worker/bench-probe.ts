@@ -6,8 +6,16 @@
  *   backend's.
  */
 import type { CtiClient } from './cti-client';
+import type { EngineMode } from './engine';
 
 export const BENCH_NAME_SUFFIX = ':bench';
+/** A bench worker under this suffix runs the engine in the original design's mode (see `EngineMode`). */
+export const BASELINE_BENCH_NAME_SUFFIX = ':baseline:bench';
+
+/** The engine mode a worker of this name runs: the baseline only for a `…:baseline:bench` worker, never otherwise. */
+export function engineModeForWorkerName(name: string): EngineMode {
+  return name.endsWith(BASELINE_BENCH_NAME_SUFFIX) ? 'baseline' : 'ours';
+}
 
 /** Local high-resolution epoch ms (the worker's timer has 100 µs steps; fine for ms figures). */
 function preciseNow(): number {

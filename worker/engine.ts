@@ -26,13 +26,22 @@ import { StatePublisher, type Publication } from './publisher';
 import { Router } from './router';
 import { buildAgentData } from './state-builder';
 import type { StateStore } from './store';
-import { resolveTimings, type EngineTimings } from './timings';
+import { BASELINE_TIMINGS, resolveTimings, type EngineTimings } from './timings';
 import { MasterTopics, type MasterChange } from './topics';
 
 /** Learns of a tab's death: resolves when the tab is gone (its Web Lock was released: closed, navigated, crashed). */
 export interface LivenessWatcher {
   watch(tabId: string): Promise<void>;
 }
+
+/**
+ * How the engine fans out. `ours`: a change goes out once as a delta, an unchanged answer sends nothing, a new tab
+ * alone gets the full state. `baseline` (benchmark only — a SharedWorker started under a `…:baseline:bench` name)
+ * reproduces the original design so that ours/original is measured rather than assumed: the whole state to every tab
+ * on every long-poll answer and every configuration round (so every 30 s, changed or not) and whenever a tab
+ * connects, each tab diffing it itself; and a 100 ms pause after each long-poll answer (`BASELINE_TIMINGS`).
+ */
+export type EngineMode = 'ours' | 'baseline';
 
 export interface EngineDeps {
   cti: CtiClient;
@@ -45,6 +54,8 @@ export interface EngineDeps {
   /** Leadership epoch (fallback transport). */
   epoch?: number;
   timings?: Partial<EngineTimings>;
+  /** `ours` unless a benchmark asks for the original design's strategy (see `EngineMode`). */
+  mode?: EngineMode;
   /** Ids for idempotency keys and the engine id. */
   newId?: () => string;
   /** The engine id, when the host needs it before construction (e.g. for an `X-Engine-Id` header). */
@@ -63,6 +74,7 @@ type AuthEpisode = 'none' | 'silent' | 'announced';
 export class Engine {
   readonly engineId: string;
   private readonly t: EngineTimings;
+  private readonly baseline: boolean;
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly hub: Hub;
@@ -92,7 +104,8 @@ export class Engine {
   private logTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: EngineDeps) {
-    this.t = resolveTimings(deps.timings);
+    this.baseline = deps.mode === 'baseline';
+    this.t = resolveTimings(this.baseline ? { ...BASELINE_TIMINGS, ...deps.timings } : deps.timings);
     this.now = () => deps.clock.now();
     this.newId = deps.newId ?? (() => crypto.randomUUID());
     this.engineId = deps.engineId ?? this.newId();
@@ -173,7 +186,8 @@ export class Engine {
     const wantsLogs = hello.wantsLogs === true || hello.role === TabRole.INSPECTOR;
     const { replaced } = this.hub.add({ tabId: hello.tabId, role: hello.role, url: hello.url, wantsLogs, push, release });
     this.watch(hello.tabId);
-    this.hub.send(hello.tabId, this.publisher.fullJson());
+    if (this.baseline) this.hub.sendAll(this.publisher.fullJson(), 'state'); // the original refreshed every tab
+    else this.hub.send(hello.tabId, this.publisher.fullJson());
     if (this.authEpisode === 'announced') this.hub.send(hello.tabId, eventJson(EventType.AUTH_FAIL));
     if (this.accessEpisode) this.hub.send(hello.tabId, eventJson(EventType.ACCESS_DENIED));
     if (this.lastMute !== undefined) this.hub.send(hello.tabId, eventJson(EventType.MUTE, this.lastMute));
@@ -335,23 +349,26 @@ export class Engine {
     this.snapshot = snapshot;
     this.skew.add(sample);
     this.stale = false;
-    this.publishCandidate();
+    this.publishCandidate(true);
   }
 
   private onConfiguration(configuration: AgentConfiguration): void {
     this.configuration = configuration;
-    this.publishCandidate();
+    this.publishCandidate(true);
   }
 
-  private publishCandidate(): void {
+  /** `fromBackend`: a poll answer or configuration round, which the baseline mode pushes whole even when unchanged. */
+  private publishCandidate(fromBackend = false): void {
     const data = this.snapshot && this.configuration ? buildAgentData(this.snapshot, this.configuration) : null;
     const skew = publishableSkew(this.publisher.state.skew, this.skew.current()?.skew);
-    this.publish(this.publisher.offer({ data, skew, stale: this.stale }));
+    const p = this.publisher.offer({ data, skew, stale: this.stale });
+    if (this.baseline && fromBackend && !p && this.publisher.state.data) this.hub.sendAll(this.publisher.fullJson(), 'state');
+    this.publish(p);
   }
 
   private publish(p: Publication | null): void {
     if (!p) return;
-    this.hub.sendAll(p.json, 'state');
+    this.hub.sendAll(this.baseline ? this.publisher.fullJson() : p.json, 'state');
     this.persister.schedule({ state: this.publisher.state, nextToken: this.poller.token, savedAt: this.now(), engineId: this.engineId });
   }
 

@@ -50,6 +50,8 @@ export interface EngineTimings {
   pollRateWindowMs: number;
   /** How many recent engine events the inspector shows. */
   recentEventsMax: number;
+  /** Pause after every long-poll answer before the next poll (0: none). */
+  repollDelayMs: number;
 }
 
 export const DEFAULT_TIMINGS: Readonly<EngineTimings> = {
@@ -116,6 +118,18 @@ export const DEFAULT_TIMINGS: Readonly<EngineTimings> = {
   pollRateWindowMs: 60_000,
   // Enough to see the last few minutes' episodes in the inspector.
   recentEventsMax: 50,
+  // None: the server holds each poll until something changes, so the poll paces itself; a gap would only delay a
+  // change that follows another (the unheld-poll guard above covers a server that does not hold).
+  repollDelayMs: 0,
+};
+
+/**
+ * The original design's fan-out strategy, reproduced as a baseline of this engine for the benchmark only (a worker
+ * started under a `…:baseline:bench` name): see `EngineMode` in engine.ts. Only the value that differs is here.
+ */
+export const BASELINE_TIMINGS: Readonly<Partial<EngineTimings>> = {
+  // The original waited 100 ms after each long-poll answer before polling again (streams-reference §2, item 3).
+  repollDelayMs: 100,
 };
 
 export function resolveTimings(overrides: Partial<EngineTimings> = {}): EngineTimings {
