@@ -25,7 +25,11 @@ export async function measureTabHeap(context: BrowserContext, backend: Backend, 
   // Warm-up: the first updates create the lazily built objects (API objects, event graph) that stay.
   const warm = await versionOf(tab!);
   for (let i = 0; i < 50; i++) await backend.control('POST', `/sim/contacts/${contactId}/message`, { text: `warm ${i}` });
-  while (await versionOf(tab!) < warm + 10) await new Promise((r) => setTimeout(r, 50));
+  const warmDeadline = Date.now() + 30_000;
+  while (await versionOf(tab!) < warm + 10) {
+    if (Date.now() > warmDeadline) throw new Error('tab heap: the tab did not follow the warm-up changes within 30 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
   // The bench page keeps a stamp per refresh; clear it so that the figure is the library's, not the recorder's.
   await tab!.evaluate(() => { (window as unknown as { __refresh: unknown[] }).__refresh.length = 0; });
   const before = await usedHeap(cdp);
