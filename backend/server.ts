@@ -14,11 +14,11 @@ import { CtiApi, type RequestInfo } from './api';
 import { AuthService } from './auth';
 import { handleAuthRoute } from './auth-routes';
 import { resolveConfig, type BackendConfig } from './config';
-import { handleControl } from './control';
+import { handleControl, type ControlDeps } from './control';
 import { FaultInjector } from './faults';
 import { redirect, sendJson } from './http';
 import { IdempotencyStore } from './idempotency';
-import { createLogger, type BackendLogger } from './log';
+import { createLogger } from './log';
 import { ApprovedOrigins } from './origins';
 import { Simulation } from './sim/simulation';
 import { handleStatic } from './static-files';
@@ -49,15 +49,9 @@ function parseUrl(req: IncomingMessage): URL | undefined {
   }
 }
 
-interface Services {
+/** Everything a request may need: what the control API needs, plus the configuration. */
+interface Services extends ControlDeps {
   config: BackendConfig;
-  sim: Simulation;
-  auth: AuthService;
-  stats: BackendStats;
-  faults: FaultInjector;
-  origins: ApprovedOrigins;
-  api: CtiApi;
-  logger: BackendLogger;
 }
 
 function createServices(config: BackendConfig): Services {

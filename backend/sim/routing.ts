@@ -26,18 +26,11 @@ export function hasCapacity(agent: AgentRecord, contactType: string): boolean {
   return used < limit;
 }
 
-export interface RouteRequest {
-  type: string;
+/** What to route: an inbound contact's own fields, plus who may take it. */
+export interface RouteRequest extends Omit<InboundSpec, 'queue'> {
   username?: string;
   /** Queue name or ARN; BasicQueue when absent. */
   queue?: string;
-  from?: string;
-  attributes?: Record<string, string>;
-  initiationMethod?: string;
-  initialContactId?: string;
-  name?: string;
-  description?: string;
-  references?: Record<string, { value: string; type: string }>;
   /** Never route to this agent (the one transferring away). */
   exclude?: string;
 }
