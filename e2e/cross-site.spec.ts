@@ -57,11 +57,33 @@ function recordBearerTokens(context: BrowserContext): Set<string> {
   return tokens;
 }
 
-/** Waits for the one login popup and signs in as agent1 there. */
-async function signInThroughPopup(popups: Page[], tabs: Page[], ccpOrigin: string): Promise<void> {
+/** Waits until the login popup (and nothing else) has opened beside `tabs`. */
+async function waitForPopup(popups: Page[], tabs: Page[]): Promise<Page> {
   const opened = () => popups.filter((p) => !tabs.includes(p));
   await expect.poll(() => opened().length, { message: 'a login popup opens' }).toBe(1);
-  const popup = opened()[0]!;
+  return opened()[0]!;
+}
+
+/**
+ * Opens `n` CRM tabs, the first one alone until its CCP frame has opened the login popup.
+ *
+ * Why not all at once: under Playwright's instrumentation, a popup that a CCP frame opens while another CRM tab's CCP
+ * frame (same site, so the same renderer process) is still loading sometimes leaves that frame's subresources
+ * undelivered for good — its `load` never fires although the network log shows every response complete. Measured on
+ * this Chromium: about 1 round in 10 with Playwright; 0 in 30 with the popup suppressed; 0 in 40 with a bare CDP
+ * client (no auto-attach) opening the same tabs with popups. It is the harness, not the product; the later tabs
+ * still join the same auth episode, and the test checks that they open no popup of their own.
+ */
+async function openCrmTabsAroundPopup(context: BrowserContext, popups: Page[], n: number): Promise<Page[]> {
+  const tabs = await openCrmTabs(context, 1);
+  await waitForPopup(popups, tabs);
+  tabs.push(...await openCrmTabs(context, n - 1));
+  return tabs;
+}
+
+/** Signs in as agent1 in the one login popup. */
+async function signInThroughPopup(popups: Page[], tabs: Page[], ccpOrigin: string): Promise<void> {
+  const popup = await waitForPopup(popups, tabs);
   await popup.waitForLoadState();
   expect(new URL(popup.url()).origin).toBe(ccpOrigin);
   await popup.locator('#username').fill('agent1');
@@ -89,7 +111,7 @@ test.describe('a CRM on another site (localhost embedding the CCP of 127.0.0.1)'
     context.on('page', (p) => { popups.push(p); });
     await recordCrmMessages(context);
     const tokens = recordBearerTokens(context);
-    const tabs = await openCrmTabs(context, 2);
+    const tabs = await openCrmTabsAroundPopup(context, popups, 2);
     await signInThroughPopup(popups, tabs, backend.baseURL);
 
     await Promise.all(tabs.map((p) => waitForAgent(p, 20_000)));
@@ -121,7 +143,7 @@ test.describe('a CRM on another site (localhost embedding the CCP of 127.0.0.1)'
     await backend.resetStats(); // pollers are counted per backend run, not per test
     const popups: Page[] = [];
     context.on('page', (p) => { popups.push(p); });
-    const first = await openCrmTabs(context, 2);
+    const first = await openCrmTabsAroundPopup(context, popups, 2);
     await signInThroughPopup(popups, first, backend.baseURL);
     await Promise.all(first.map((p) => waitForAgent(p, 20_000)));
     // A tab opened after the login only learns the session from the page that leads.
