@@ -7,6 +7,11 @@ import type { Configuration } from 'webpack';
  */
 const root = __dirname;
 
+/** Modules that only declare (enums, constants, pure functions): webpack may leave them out of a bundle that uses
+ * none of their exports. `bridge-protocol.ts` is imported by `iframe-relay.ts`, of which `connect-streams.js` needs
+ * only `parentOriginOf`: without this, its enums would ride along although the bridge itself is `connect-relay.js`. */
+const DECLARATIONS_ONLY = [path.resolve(root, 'client/transports/bridge-protocol.ts')];
+
 function bundle(name: string, entry: string, tsconfig: string, target: 'web' | 'webworker',
   opts: { minimize?: boolean; library?: Configuration['output'] } = {}): Configuration {
   return {
@@ -22,9 +27,16 @@ function bundle(name: string, entry: string, tsconfig: string, target: 'web' | '
     module: {
       rules: [{
         test: /\.ts$/,
-        loader: 'ts-loader',
-        options: { configFile: path.resolve(root, tsconfig), onlyCompileBundledFiles: true, compilerOptions: { noEmit: false } },
-      }],
+        // Loaders run last to first: ts-loader emits JS, then string enums whose keys derive from their values ship
+        // as those values only (scripts/derived-enums-loader.ts; same objects at run time).
+        use: [
+          { loader: path.resolve(root, 'scripts/derived-enums-loader.ts') },
+          {
+            loader: 'ts-loader',
+            options: { configFile: path.resolve(root, tsconfig), onlyCompileBundledFiles: true, compilerOptions: { noEmit: false } },
+          },
+        ],
+      }, { include: DECLARATIONS_ONLY, sideEffects: false }],
     },
   };
 }
@@ -44,6 +56,13 @@ export default [
   // The fallback transports (BroadcastChannel + leader, in-page): loaded on demand by connect-streams.js when there is
   // no usable SharedWorker, so that the SharedWorker path does not carry them.
   bundle('connect-fallback', 'client/transports/fallback.ts', 'tsconfig.page.json', 'web'),
+  // The CRM side of initCCP (iframe bridge, Web Locks taken for the CCP frame): loaded by initCCP only, so that pages
+  // on the CCP origin do not carry it.
+  bundle('connect-embed', 'client/transports/embed-bundle.ts', 'tsconfig.page.json', 'web'),
+  // The CCP-frame side of the bridge: loaded only by a CCP page that runs inside a frame.
+  bundle('connect-relay', 'client/transports/relay-bundle.ts', 'tsconfig.page.json', 'web'),
+  // The ringtone: loaded only by CCP pages (a CRM's CCP frame rings for it).
+  bundle('connect-ringtone', 'client/ringtone-bundle.ts', 'tsconfig.page.json', 'web'),
   bundle('ccp', 'client/ccp/main.ts', 'tsconfig.page.json', 'web'),
   bundle('inspector', 'client/ccp/inspector.ts', 'tsconfig.page.json', 'web'),
 ];

@@ -10,7 +10,10 @@ export interface BundleSize { file: string; minBytes: number; gzipBytes: number 
 export interface ModuleWeight { module: string; minBytes: number; gzipAlone: number }
 export interface Footprint { bundles: BundleSize[]; clientModules: ModuleWeight[]; clientGroups: ModuleWeight[] }
 
-export const BUNDLES = ['connect-streams-min.js', 'connect-fallback.js', 'connect-engine.js', 'connect-shared-worker.js', 'ccp.js'];
+/** The client first, then what it loads on demand (embedding, frame relay, ringtone, fallback, engine), the worker and
+ * the CCP page. */
+export const BUNDLES = ['connect-streams-min.js', 'connect-embed.js', 'connect-relay.js', 'connect-ringtone.js', 'connect-fallback.js',
+  'connect-engine.js', 'connect-shared-worker.js', 'ccp.js'];
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 

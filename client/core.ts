@@ -9,7 +9,9 @@ import { getContext, resetContext, setUpstream } from './context';
 import { EngineLink, type LinkSink } from './engine-link';
 import { readPersistedState } from './persisted';
 import { TransportChooser, type TransportChoice } from './transports/choose';
-import { IframeRelay, parentOriginOf, refuseParent } from './transports/iframe-relay';
+import { parentOriginOf } from './transports/iframe-relay';
+import { isRelayApi, RELAY_BUNDLE_FILE, RELAY_GLOBAL, type RelayApi, type RelayHandle } from './transports/relay-api';
+import { loadGlobal } from './transports/script-loader';
 import type { Transport, TransportInfo } from './transports/transport';
 import type { HostLocks } from '../shared/engine-host';
 
@@ -56,9 +58,11 @@ function defaultWorkerUrl(): string {
   return scriptBase ? new URL('connect-shared-worker.js', scriptBase).href : '/connect-shared-worker.js';
 }
 
-/** One of our bundles, beside `connect-streams.js` (like the worker). */
-function besideLibrary(file: string): string {
-  return scriptBase ? new URL(file, scriptBase).href : `/${file}`;
+/** One of our bundles, beside `connect-streams.js` (like the worker); when that is unknown (the library was bundled
+ * into the page), at the root of `elseOrigin` (the CCP's, for a CRM), else of this page's origin. */
+export function besideLibrary(file: string, elseOrigin?: string): string {
+  if (scriptBase) return new URL(file, scriptBase).href;
+  return elseOrigin ? new URL(`/${file}`, elseOrigin).href : `/${file}`;
 }
 
 /** This page's transports: the first chooses (and says so in the log); a leader change is a `transport` event. */
@@ -221,6 +225,7 @@ export function terminate(): void {
   stopRunning();
   relay?.stop();
   relay = null;
+  relayStarts++;
   connectedTabs = 0;
   resetContext();
 }
@@ -237,29 +242,38 @@ function approvedParentOrigin(parentOrigin: string): Promise<string | null | und
   );
 }
 
-/** Running only in a CCP frame: relays for the parent page if its origin is approved. */
+/** Running only in a CCP frame: relays for the parent page if its origin is approved. The relay is
+ * `connect-relay.js`, loaded now (while the approved origins are read); if it cannot load, this page logs the typed
+ * error (its own connection is unaffected) and the parent, which never hears `ready`, reports its own timeout. */
 function startRelay(parentOrigin: string, approvedParent: Promise<string | null | undefined>, createTransport: () => Transport,
   locks: () => Promise<HostLocks | undefined>): void {
   const { log, bus } = getContext();
-  void approvedParent.then((approved) => {
-    if (approved === undefined) return;
+  const start = ++relayStarts;
+  const url = besideLibrary(RELAY_BUNDLE_FILE);
+  const relayApi = loadGlobal(url, RELAY_GLOBAL, isRelayApi).catch((e: unknown): RelayApi | null => {
+    log.error('could not load the iframe relay (%s); not bridging: %j', url, e);
+    return null;
+  });
+  void Promise.all([approvedParent, relayApi]).then(([approved, api]) => {
+    if (approved === undefined || !api || start !== relayStarts) return;
     if (!approved) {
       log.warn('refusing to bridge to %s: not an approved origin', parentOrigin);
-      refuseParent(parentOrigin, 'origin not approved');
+      api.refuseParent(parentOrigin, 'origin not approved');
       return;
     }
-    relay = new IframeRelay({
+    relay = api.startRelay({
       parentOrigin,
       createTransport,
       locks,
       onConfigure: (opts) => { pageOptions = opts; bus.trigger(ConfigurationEvents.CONFIGURE, opts); },
       onError: (e) => log.warn('bridge: %j', e),
     });
-    relay.start();
   });
 }
 
-let relay: IframeRelay | null = null;
+let relay: RelayHandle | null = null;
+/** Counts relay starts and terminates: a relay whose bundle arrives after `terminate` (or a restart) is not started. */
+let relayStarts = 0;
 let pageOptions: Record<string, unknown> = {};
 
 /** The page options a framing CRM passed to `initCCP` (`softphone`, `chat`, `pageOptions`). */

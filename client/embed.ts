@@ -1,12 +1,16 @@
 /**
  * `connect.core.initCCP`: a CRM page on another origin embeds the CCP in an iframe and uses the `connect` API
- * through it. The page becomes a tab of the engine, relayed by the frame.
+ * through it. The page becomes a tab of the engine, relayed by the frame. The bridge and the frame's lock service
+ * are `connect-embed.js`, loaded here on demand (beside this library, else from the CCP's origin) while the frame
+ * loads; what the frame posts meanwhile is kept and handed over, so nothing is lost.
  */
-import { TabRole } from '../shared/protocol';
+import { ErrorType, TabRole, TransportKind, wireError } from '../shared/protocol';
 import { getContext } from './context';
-import { claimInit, startLink } from './core';
-import { FrameLockService, idbFrameEpochs } from './transports/frame-lock-service';
-import { IframeBridgeTransport } from './transports/iframe-bridge';
+import { besideLibrary, claimInit, startLink } from './core';
+import { AutoTransport } from './transports/choose';
+import { EMBED_BUNDLE_FILE, EMBED_GLOBAL, isEmbedApi } from './transports/embed-api';
+import type { IframeBridgeTransport } from './transports/iframe-bridge';
+import { loadGlobal } from './transports/script-loader';
 
 /** The guide's sizes: the CCP is 465 px tall, 400 px in its compact layout, which it uses below 221 px wide. */
 export const CCP_HEIGHT_PX = 465;
@@ -32,25 +36,38 @@ export interface InitCCPOptions {
 
 let frame: HTMLIFrameElement | null = null;
 let stopLockService: (() => void) | null = null;
+let stopHolding: (() => void) | null = null;
 
-/** Takes Web Locks for the CCP frame, which cannot in a third-party context (a CRM on another site): all CRM tabs of
- * this origin then share one engine. Only for that frame's window and origin. */
-function serveFrameLocks(ccpFrame: HTMLIFrameElement, ccpOrigin: string): () => void {
-  const locks = navigator.locks as LockManager | undefined;
-  if (!locks) return () => undefined;
-  const service = new FrameLockService({
-    ccpOrigin,
-    isFrame: (source) => source === ccpFrame.contentWindow && source !== null,
-    post: (msg) => ccpFrame.contentWindow?.postMessage(msg, ccpOrigin),
-    locks,
-    epochs: idbFrameEpochs(ccpOrigin),
-  });
-  const listener = (e: MessageEvent): void => service.onMessage(e);
-  addEventListener('message', listener);
-  return () => {
-    removeEventListener('message', listener);
-    service.releaseAll();
+/** Messages kept while `connect-embed.js` loads. Before its bridge listens, a CCP frame posts `ready` and a few lock
+ * requests (its leader lock, the steal guard, its tabs' liveness locks, the epoch): a few dozen. A thousand, like
+ * the lock service's own bound, leaves room and still bounds what a misbehaving frame can make this page keep. */
+export const MAX_EARLY_FRAME_MESSAGES = 1000;
+
+/** Keeps what the frame posts (its window and origin only) until `take()` hands it over and stops keeping. */
+function holdFrameMessages(ccpFrame: HTMLIFrameElement, ccpOrigin: string): { take: () => MessageEvent[]; stop: () => void } {
+  const kept: MessageEvent[] = [];
+  let dropped = 0;
+  const listener = (e: MessageEvent): void => {
+    if (e.source !== ccpFrame.contentWindow || e.origin !== ccpOrigin) return;
+    if (kept.length < MAX_EARLY_FRAME_MESSAGES) kept.push(e);
+    else if (dropped++ === 0) getContext().log.warn('initCCP: the CCP frame posted over %s messages before the bridge loaded', MAX_EARLY_FRAME_MESSAGES);
   };
+  addEventListener('message', listener);
+  const stop = (): void => removeEventListener('message', listener);
+  return { take: () => { stop(); return kept.splice(0); }, stop };
+}
+
+/** The bridge through `ccpFrame`, once `connect-embed.js` is loaded; rejects with a typed error when it cannot load
+ * or the frame was removed meanwhile (terminate). */
+function openBridge(ccpFrame: HTMLIFrameElement, ccpOrigin: string, onRefused: (reason: string) => void): Promise<IframeBridgeTransport> {
+  const held = holdFrameMessages(ccpFrame, ccpOrigin);
+  stopHolding = held.stop;
+  return loadGlobal(besideLibrary(EMBED_BUNDLE_FILE, ccpOrigin), EMBED_GLOBAL, isEmbedApi).then((api) => {
+    if (frame !== ccpFrame) throw wireError(ErrorType.NOT_CONNECTED, 'initCCP: the CCP frame was removed before the bridge loaded');
+    const session = api.open({ frame: ccpFrame, ccpOrigin, early: held.take(), onRefused });
+    stopLockService = session.stopLockService;
+    return session.transport;
+  }).finally(held.stop);
 }
 
 /**
@@ -83,17 +100,20 @@ export function initCCP(container: HTMLElement, paramsIn: InitCCPOptions | strin
   };
   size();
   if (typeof ResizeObserver === 'function') new ResizeObserver(size).observe(container);
-  stopLockService = serveFrameLocks(frame, ccpUrl.origin);
+  const bridge = openBridge(frame, ccpUrl.origin, (reason) => {
+    log.error('the CCP refused to be embedded here: %s', reason);
+    bus.trigger('access_denied', { reason });
+  }).then((t) => {
+    t.configure({ softphone: params.softphone, chat: params.chat, pageOptions: params.pageOptions,
+      loginPopup: params.loginPopup !== false, loginPopupAutoClose: !!(params.loginPopupAutoClose || params.loginOptions?.autoClose),
+      loginUrl: params.loginUrl, loginOptions: params.loginOptions });
+    return t;
+  });
   container.appendChild(frame);
 
   if (params.onViewContact) bus.subscribe('contact::view', params.onViewContact);
-  const transport = new IframeBridgeTransport(frame, ccpUrl.origin, (reason) => {
-    log.error('the CCP refused to be embedded here: %s', reason);
-    bus.trigger('access_denied', { reason });
-  });
-  transport.configure({ softphone: params.softphone, chat: params.chat, pageOptions: params.pageOptions,
-    loginPopup: params.loginPopup !== false, loginPopupAutoClose: !!(params.loginPopupAutoClose || params.loginOptions?.autoClose),
-    loginUrl: params.loginUrl, loginOptions: params.loginOptions });
+  // Connects once the bridge is loaded; a load failure rejects the connection with its typed error (logged below).
+  const transport = new AutoTransport({ first: TransportKind.IFRAME, candidates: bridge.then((t) => [{ kind: TransportKind.IFRAME, create: () => t }]) });
   startLink(transport, {
     role: TabRole.CRM, readPersisted: false, holdLock: false,
     synIntervalMs: params.ccpSynTimeout, ackTimeoutMs: params.ccpAckTimeout,
@@ -111,6 +131,8 @@ export function getCCPFrame(): HTMLIFrameElement | null {
 
 /** Removes the CCP iframe (terminate). */
 export function removeCCPFrame(): void {
+  stopHolding?.();
+  stopHolding = null;
   stopLockService?.();
   stopLockService = null;
   frame?.remove();

@@ -3,38 +3,12 @@ import assert from 'node:assert/strict';
 import { ContactEvents, EventType, MasterTopics, RingtoneEvents } from '../shared/enums';
 import { ENGINE_EVENTS, type MasterResult, type StateFull } from '../shared/protocol';
 import { builtinRingtoneUrl, ringtoneSamples, wavFile } from './builtin-ringtone';
-import { RingtoneManager, type RingtonePlayer } from './ringtone';
-import type { Ring, RingtoneOptions } from './ringtone-rules';
+import { RingtoneManager } from './ringtone';
+import type { RingtoneOptions } from './ringtone-rules';
 import { freshContext } from './testing/context';
+import { FakePlayer } from './testing/fake-ringtone-player';
 import { flush } from './testing/fake-upstream';
 import { fixture } from './testing/fixtures';
-
-class FakePlayer implements RingtonePlayer {
-  readonly calls: string[] = [];
-  playing: { url: string; ring: Ring } | null = null;
-  refuse = false;
-  sink: string | null = null;
-
-  play(url: string, ring: Ring): Promise<void> {
-    this.calls.push(`play ${ring.contactId} ${url.slice(0, 15)}`);
-    this.playing = { url, ring };
-    return this.refuse ? Promise.reject(new Error('NotAllowedError: autoplay')) : Promise.resolve();
-  }
-
-  stop(): void {
-    this.calls.push('stop');
-    this.playing = null;
-  }
-
-  setSinkId(deviceId: string): void {
-    this.sink = deviceId;
-  }
-
-  /** Read through a call, so that a test's earlier assertions do not narrow it. */
-  current(): { url: string; ring: Ring } | null {
-    return this.playing;
-  }
-}
 
 function setup(opts: { isMaster?: boolean | (() => boolean); options?: RingtoneOptions; state?: StateFull } = {}) {
   const { ctx } = freshContext();

@@ -15,6 +15,7 @@ import { ENGINE_EVENTS, type MasterResult } from '../shared/protocol';
 import { builtinRingtoneUrl } from './builtin-ringtone';
 import type { EventBus, Subscription } from './event-bus';
 import type { Logger } from './log';
+import { RINGTONE_HEARS, type HeardEvent, type HeardName } from './ringtone-api';
 import { currentRing, type Ring, type RingtoneOptions } from './ringtone-rules';
 
 /** The attribute on the `<audio>` element of a ringing tab (its value is the contact type). */
@@ -94,6 +95,9 @@ export interface RingtoneDeps {
   player: RingtonePlayer;
   /** The sound when no `ringtoneUrl` is configured. */
   builtinUrl?: () => string;
+  /** The events of `RINGTONE_HEARS` raised before this manager started (while its bundle loaded), in order: handled
+   * as if heard, so that an accepted contact does not ring and a chosen ringer device is used. */
+  heardBefore?: readonly HeardEvent[];
 }
 
 /**
@@ -117,23 +121,26 @@ export class RingtoneManager {
   start(): void {
     if (this.offChange) return;
     this.offChange = this.d.onChange(() => this.evaluate());
-    const { bus } = this.d;
-    this.subs = [
-      bus.subscribe(ContactEvents.ACCEPTED, (contact: unknown) => {
+    const handlers: Record<HeardName, (data: unknown) => void> = {
+      [ContactEvents.ACCEPTED]: (contact) => {
         const id = contactIdOf(contact);
         if (id) this.accepted.add(id);
         this.evaluate();
-      }),
-      bus.subscribe(ENGINE_EVENTS.MASTER_CHANGED, (change: Partial<MasterResult> | null) => {
+      },
+      [ENGINE_EVENTS.MASTER_CHANGED]: (data) => {
+        const change = data as Partial<MasterResult> | null;
         if (change?.topic !== MasterTopics.RINGTONE) return;
         this.master = change.isMaster === true;
         this.evaluate();
-      }),
-      bus.subscribe(EventType.TERMINATED, () => this.silence('logged out')),
-      bus.subscribe(ConfigurationEvents.SET_RINGER_DEVICE, (data: { deviceId?: unknown } | null) => {
-        if (typeof data?.deviceId === 'string') this.d.player.setSinkId(data.deviceId);
-      }),
-    ];
+      },
+      [EventType.TERMINATED]: () => this.silence('logged out'),
+      [ConfigurationEvents.SET_RINGER_DEVICE]: (data) => {
+        const deviceId = (data as { deviceId?: unknown } | null)?.deviceId;
+        if (typeof deviceId === 'string') this.d.player.setSinkId(deviceId);
+      },
+    };
+    this.subs = RINGTONE_HEARS.map((name) => this.d.bus.subscribe(name, handlers[name]));
+    for (const e of this.d.heardBefore ?? []) handlers[e.name]?.(e.data);
     this.evaluate();
   }
 

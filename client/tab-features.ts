@@ -7,9 +7,11 @@
 import { MasterMethod, wireError, ErrorType, type MasterResult } from '../shared/protocol';
 import { LoginPopupManager, type LoginPopupOptions } from './auth-popup';
 import { getContext } from './context';
-import { getPageOptions, getTabId, supplySession } from './core';
-import { AudioRingtonePlayer, RingtoneManager } from './ringtone';
+import { besideLibrary, getPageOptions, getTabId, supplySession } from './core';
+import { isRingtoneApi, RINGTONE_BUNDLE_FILE, RINGTONE_GLOBAL, type RingtoneHandle } from './ringtone-api';
+import { startRingtoneOnDemand } from './ringtone-loader';
 import type { RingtoneChannelOptions, RingtoneOptions } from './ringtone-rules';
+import { loadGlobal } from './transports/script-loader';
 
 /** The login and ringtone options `initSharedWorker` takes (the same names as `initCCP`'s). */
 export interface TabFeatureOptions {
@@ -26,7 +28,7 @@ export interface TabFeatureOptions {
 
 export type FeatureRole = 'ccp' | 'page' | 'inspector';
 
-let ringtone: RingtoneManager | null = null;
+let ringtone: RingtoneHandle | null = null;
 let loginPopup: LoginPopupManager | null = null;
 
 /** The options in force now: the framing CRM's (if any) over this page's own. */
@@ -103,7 +105,9 @@ export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}
   });
   loginPopup.start();
   if (role !== 'ccp') return;
-  ringtone = new RingtoneManager({
+  // The ringtone is `connect-ringtone.js`, loaded now: CCP pages only ring.
+  const ringtoneUrl = besideLibrary(RINGTONE_BUNDLE_FILE);
+  ringtone = startRingtoneOnDemand({
     data: () => ({ data: ctx.state.current().data, stale: !!ctx.state.current().stale }),
     onChange: (f) => {
       ctx.state.addEventListener('change', f);
@@ -113,9 +117,7 @@ export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}
     log: ctx.log,
     options: () => ringtoneOptionsOf(init),
     checkMaster: (topic) => master(MasterMethod.CHECK, topic),
-    player: new AudioRingtonePlayer(document),
-  });
-  ringtone.start();
+  }, () => loadGlobal(ringtoneUrl, RINGTONE_GLOBAL, isRingtoneApi));
 }
 
 /** Stops the ringtone and the login popup handling (terminate). */

@@ -1,6 +1,7 @@
 /**
  * A CRM page on another origin embeds the CCP with `connect.core.initCCP` and uses the `connect` API through it.
  */
+import type { Page } from '@playwright/test';
 import { test, expect, expectConsistent, recordEvents, recordedEvents, waitForAgent } from './fixtures';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -64,4 +65,81 @@ test('a page on a non-approved origin cannot embed the CCP and gets no data', as
   } finally {
     server.close();
   }
+});
+
+/** Every `message` the CRM page receives from the bridge (`source: connect-sync-bridge`), by type, in `__bridgeTypes`. */
+async function recordBridgeMessages(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __bridgeTypes: string[] };
+    w.__bridgeTypes = [];
+    addEventListener('message', (e) => {
+      const d = e.data as { source?: unknown; type?: unknown } | null;
+      if (d?.source === 'connect-sync-bridge' && typeof d.type === 'string') w.__bridgeTypes.push(d.type);
+    });
+  });
+}
+
+test('the bridge bundle arriving after the CCP frame said ready still connects: what the frame posted meanwhile is kept', async ({ context, backend, openTabs }) => {
+  void backend;
+  const [ccp] = await openTabs(1);
+  const crm = await context.newPage();
+  await recordBridgeMessages(crm);
+  let release!: () => void;
+  const released = new Promise<void>((r) => { release = r; });
+  let requested = false;
+  await crm.route('**/connect-embed.js', async (route) => {
+    requested = true;
+    await released;
+    await route.continue();
+  });
+  await crm.goto(crmUrl, { waitUntil: 'domcontentloaded' }); // `load` waits for the held-back script
+  // The frame loads, relays and says ready while connect-embed.js is held back.
+  await expect.poll(() => crm.evaluate(() => (window as unknown as { __bridgeTypes: string[] }).__bridgeTypes)).toContain('ready');
+  expect(requested).toBe(true);
+  expect(await crm.evaluate(() => window.connect.core.getState().data)).toBeNull();
+  release();
+  await waitForAgent(crm);
+  await expectConsistent([ccp!, crm]);
+  expect(await crm.evaluate(() => window.connect.core.getTransportKind())).toBe('iframe');
+});
+
+test('a bridge bundle that cannot load: the typed error is logged, ack_timeout is raised, the frame stays', async ({ context, backend }) => {
+  void backend;
+  const crm = await context.newPage();
+  await crm.route('**/connect-embed.js', (route) => route.abort());
+  await crm.addInitScript(() => {
+    // Subscribed as soon as the library is there, before initCCP's load can fail.
+    const w = window as unknown as { __events: string[]; connect?: typeof window.connect };
+    w.__events = [];
+    let lib: typeof window.connect | undefined;
+    Object.defineProperty(window, 'connect', {
+      configurable: true,
+      get: () => lib,
+      set: (v: typeof window.connect) => {
+        lib = v;
+        v.core.getEventBus().subscribeAll((_d: unknown, name: string) => { w.__events.push(name); });
+      },
+    });
+  });
+  await crm.goto(crmUrl);
+  await expect.poll(() => crm.evaluate(() => (window as unknown as { __events: string[] }).__events)).toContain('ack_timeout');
+  const error = await crm.evaluate(() => window.connect.getLog().getLogs()
+    .find((e) => e.level === 'ERROR' && e.text.startsWith('initCCP: could not connect through the CCP frame'))?.text);
+  expect(error).toMatch(/"type":"NotConnectedError".*could not load .*connect-embed\.js/);
+  expect(await crm.evaluate(() => !!window.connect.core.getCCPFrame())).toBe(true);
+  expect(await crm.evaluate(() => window.connect.core.getState().data)).toBeNull();
+});
+
+test('a relay bundle that cannot load in the CCP frame: the frame logs the typed error and keeps its own connection', async ({ context, backend, baseURL }) => {
+  void backend;
+  const crm = await context.newPage();
+  await crm.route('**/connect-relay.js', (route) => route.abort());
+  await crm.goto(crmUrl);
+  const ccpFrame = () => crm.frames().find((f) => f.url().startsWith(`${baseURL}/ccp`));
+  await expect.poll(() => !!ccpFrame()).toBe(true);
+  const frame = ccpFrame()!;
+  await frame.waitForFunction(() => !!window.connect?.core?.getState?.().data, null, { timeout: 15_000 });
+  await expect.poll(() => frame.evaluate(() => window.connect.getLog().getLogs()
+    .find((e) => e.level === 'ERROR' && e.text.startsWith('could not load the iframe relay'))?.text ?? '')).toMatch(/"type":"NotConnectedError"/);
+  expect(await crm.evaluate(() => window.connect.core.getState().data)).toBeNull();
 });

@@ -3,7 +3,7 @@
  * CCP frame it embeds, which cannot use its own in a third-party context. Served only for that frame's window and
  * exact origin; every lock name is prefixed with the CCP origin (`frameLockPrefix`), so the frame can neither see nor
  * touch the page's other locks; all CRM tabs of this origin share the lock manager, hence one leader among their
- * CCP frames. In the main bundle: keep it small.
+ * CCP frames. In `connect-embed.js`, which `initCCP` loads: keep it small.
  */
 import { createStore, get, update, type UseStore } from 'idb-keyval';
 import { ErrorType, wireError, type WireError } from '../../shared/protocol';

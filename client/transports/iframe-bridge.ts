@@ -75,7 +75,9 @@ export class IframeBridgeTransport implements Transport {
     this.frame.contentWindow?.postMessage(msg, this.ccpOrigin);
   }
 
-  private onMessage(e: MessageEvent): void {
+  /** A window `message` event (also one that arrived before this transport existed, replayed in order): acted on
+   * only when it comes from the frame's window and origin. */
+  onMessage(e: MessageEvent): void {
     if (e.source !== this.frame.contentWindow || e.origin !== this.ccpOrigin) return;
     const msg = asBridgeMessage(e.data);
     if (!msg) return;

@@ -1,0 +1,48 @@
+/**
+ * Starts a CCP page's ringtone from `connect-ringtone.js`, loaded now. What the ringtone would have heard while the
+ * bundle loaded (`RINGTONE_HEARS`: an accepted contact, a master change, logout, a ringer device) is kept and handed
+ * to it; the ringing itself it reads from the state when it starts, so nothing is missed. A load failure is logged
+ * as a typed error: this tab then never rings (another CCP tab can: the ringtone master is asked at each ring).
+ */
+import { toWireError } from './transports/transport';
+import { RINGTONE_HEARS, type HeardEvent, type RingtoneApi, type RingtoneHandle, type RingtoneStartOptions } from './ringtone-api';
+
+/** Events kept while loading. A page hears a few (an accept, a device choice) in the moments the bundle takes; the
+ * bound keeps a page that hears a flood from growing without end (the oldest go first: the latest matter most). */
+export const MAX_HEARD_BEFORE = 100;
+
+/**
+ * @example
+ * const ringtone = startRingtoneOnDemand(deps, () => loadGlobal(url, RINGTONE_GLOBAL, isRingtoneApi));
+ * ringtone.stop(); // terminate, also before the bundle arrived
+ */
+export function startRingtoneOnDemand(o: Omit<RingtoneStartOptions, 'heardBefore'>, load: () => Promise<RingtoneApi>): RingtoneHandle {
+  const heard: HeardEvent[] = [];
+  let listening = RINGTONE_HEARS.map((name) => o.bus.subscribe(name, (data: unknown) => {
+    heard.push({ name, data });
+    if (heard.length > MAX_HEARD_BEFORE) heard.shift();
+  }));
+  const stopListening = (): void => {
+    for (const s of listening) s.unsubscribe();
+    listening = [];
+  };
+  let ringtone: RingtoneHandle | null = null;
+  let stopped = false;
+  load().then((api) => {
+    if (stopped) return;
+    // In one go: the ringtone subscribes, then the page stops keeping; no event falls between the two.
+    ringtone = api.startRingtone({ ...o, heardBefore: heard.splice(0) });
+    stopListening();
+  }, (e: unknown) => {
+    stopListening();
+    if (!stopped) o.log.error('ringtone: could not load it; this tab will not ring: %j', toWireError(e));
+  });
+  return {
+    stop: () => {
+      stopped = true;
+      stopListening();
+      ringtone?.stop();
+      ringtone = null;
+    },
+  };
+}
