@@ -115,4 +115,26 @@ describe('EventBus', () => {
     const bus = new EventBus({ logger: quietLogger() });
     assert.throws(() => bus.subscribe('e', undefined as never), /f must be a function/);
   });
+
+  test('hasSubscribers: by name or through subscribeAll; a trigger nobody hears rehydrates nothing', () => {
+    const bus = new EventBus();
+    assert.equal(bus.hasSubscribers('e'), false);
+    const sub = bus.subscribe('e', () => undefined);
+    assert.equal(bus.hasSubscribers('e'), true);
+    assert.equal(bus.hasSubscribers('other'), false);
+    sub.unsubscribe();
+    assert.equal(bus.hasSubscribers('e'), false);
+    const all = bus.subscribeAll(() => undefined);
+    assert.equal(bus.hasSubscribers('other'), true);
+    all.unsubscribe();
+    let rehydrated = 0;
+    registerPayloadRehydrator('bus-test::', (d) => { rehydrated++; return d; });
+    bus.trigger('bus-test::x', { a: 1 });
+    assert.equal(rehydrated, 0);
+    const got: unknown[] = [];
+    bus.subscribe('bus-test::x', (d) => got.push(d));
+    bus.trigger('bus-test::x', { a: 1 });
+    assert.equal(rehydrated, 1);
+    assert.deepEqual(got, [{ a: 1 }]);
+  });
 });

@@ -128,6 +128,11 @@ export class EventBus {
     return main;
   }
 
+  /** True when a `trigger(eventName)` would call anything (`subscribeAll` callbacks count). */
+  hasSubscribers(eventName: string): boolean {
+    return this.subs.has(ALL_EVENTS) || this.subs.has(eventName);
+  }
+
   /** The active subscriptions of `eventName` (a copy). */
   getSubscriptions(eventName: string): Subscription[] {
     return [...(this.subs.get(eventName) ?? [])];
@@ -138,9 +143,14 @@ export class EventBus {
    * during delivery are not called.
    */
   trigger(eventName: string, data?: unknown): void {
-    const payload = rehydrate(eventName, data ?? null) ?? null;
     if (this.logEvents && !UNTRACED.has(eventName)) this.log().trace('Publishing event: %s', eventName);
-    const targets = [...this.getSubscriptions(ALL_EVENTS), ...(eventName === ALL_EVENTS ? [] : this.getSubscriptions(eventName))];
+    // Copies, so that subscriptions made during delivery start with the next trigger. Nothing to copy is the
+    // common case (per-contact names nobody listens to): no payload is built then either.
+    const all = this.subs.get(ALL_EVENTS);
+    const named = eventName === ALL_EVENTS ? undefined : this.subs.get(eventName);
+    if (!all && !named) return;
+    const targets = all && named ? [...all, ...named] : (all ?? named)!.slice();
+    const payload = rehydrate(eventName, data ?? null) ?? null;
     for (const sub of targets) {
       if (!sub.isActive()) continue;
       try {

@@ -180,4 +180,49 @@ describe('TabState', () => {
     assert.equal(state.version, -1);
     assert.equal(state.engineId, null);
   });
+
+  test('a delta carrying only skew raises no Streams event, and one carrying data raises them', () => {
+    const { state, names } = setup();
+    const base = fixture('inbound-voice-connecting');
+    state.apply(base);
+    const before = names().length;
+    const skewOnly: StateDelta = { type: DownType.DELTA, base: base.version, version: base.version + 1, skew: 250 };
+    assert.equal(state.apply(skewOnly), 'applied');
+    assert.equal(state.skew, 250);
+    assert.deepEqual(names().slice(before), []);
+    const next = withContacts(state.current(), [], base.version + 2);
+    assert.equal(state.apply(delta(state.current(), next)), 'applied');
+    assert.ok(names().slice(before).includes('agent::refresh'));
+  });
+
+  test('payloads are built only for events someone listens to (by name, per contact, or all)', () => {
+    const log = quiet();
+    const bus = new EventBus({ logger: log });
+    const built: string[] = [];
+    const state = new TabState(bus, {
+      agent: () => { built.push('agent'); return 'A'; },
+      stateChange: (c) => { built.push('stateChange'); return c; },
+      contact: (id) => { built.push(`contact ${id}`); return id; },
+      destroyedContact: (c) => { built.push(`destroyed ${c.contactId}`); return c; },
+    }, log);
+    const base = fixture('inbound-voice-connecting');
+    state.apply(base);
+    assert.deepEqual(built, [], 'nobody listens: nothing built');
+    const contactId = base.data!.snapshot.contacts[0]!.contactId;
+    const heard: unknown[] = [];
+    bus.subscribe(`contact::refresh::${contactId}`, (c) => heard.push(c));
+    const changed = JSON.parse(JSON.stringify(state.current())) as StateFull;
+    changed.data!.snapshot.contacts[0]!.attributes = { x: { name: 'x', value: '1' } };
+    changed.version = base.version + 1;
+    state.apply(delta(state.current(), changed));
+    assert.deepEqual(built, [`contact ${contactId}`], 'only the per-contact refresh someone hears');
+    assert.deepEqual(heard, [contactId]);
+    bus.subscribeAll(() => undefined);
+    built.length = 0;
+    const again = JSON.parse(JSON.stringify(state.current())) as StateFull;
+    again.data!.snapshot.contacts[0]!.attributes = { x: { name: 'x', value: '2' } };
+    again.version = base.version + 2;
+    state.apply(delta(state.current(), again));
+    assert.deepEqual(built, ['agent', `contact ${contactId}`], 'subscribeAll hears everything');
+  });
 });

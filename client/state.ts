@@ -126,7 +126,9 @@ export class TabState extends EventTarget {
     if (msg.version <= this.full.version) return 'stale-ignored';
     const next = applyDelta(this.full, msg);
     if (!next) return 'gap';
-    this.commit(next, known);
+    // The engine sends a data field only when it changed (see worker/publisher.ts), so a delta that carries one
+    // changed the data, and one that carries none (skew, stale) did not: no deep comparison on the hot path.
+    this.commit(next, known, touchesData(msg));
     return 'applied';
   }
 
@@ -139,12 +141,14 @@ export class TabState extends EventTarget {
     this.queue.length = 0;
   }
 
-  private commit(next: StateFull, engineId: string | undefined): void {
+  /** `dataChanged`: known from a delta; undefined for a full state, which is compared with the data held. */
+  private commit(next: StateFull, engineId: string | undefined, dataChanged?: boolean): void {
     const prevData = this.lastData;
     this.full = next;
     if (engineId !== undefined) this.engine = engineId;
     if (next.data) this.lastData = next.data;
-    if (next.data && !jsonEqual(prevData, next.data)) this.enqueue(deriveEvents(prevData, next.data));
+    const changed = next.data !== null && (dataChanged ?? !jsonEqual(prevData, next.data));
+    if (changed) this.enqueue(deriveEvents(prevData, next.data!, { fromDelta: dataChanged !== undefined }));
     this.dispatchEvent(new Event('change'));
   }
 
@@ -163,15 +167,19 @@ export class TabState extends EventTarget {
   }
 
   private raise(e: StreamsEvent): void {
-    let payload: unknown;
-    try {
-      payload = this.payloadOf(e);
-    } catch (err) {
-      this.log.error('Could not build the payload of %s', e.name).withException(err);
-      return;
-    }
     if (e.name === ContactEvents.INIT && e.contactId) this.announced.add(e.contactId);
-    for (const name of busNamesOf(e)) this.bus.trigger(name, payload);
+    const names = busNamesOf(e);
+    // Building API objects for an event nobody hears is most of a tab's work per change: skip it.
+    if (names.some((name) => this.bus.hasSubscribers(name))) {
+      let payload: unknown;
+      try {
+        payload = this.payloadOf(e);
+      } catch (err) {
+        this.log.error('Could not build the payload of %s', e.name).withException(err);
+        return;
+      }
+      for (const name of names) this.bus.trigger(name, payload);
+    }
     if (e.name === ContactEvents.DESTROYED && e.contactId) this.forgetContact(e.contactId);
   }
 
@@ -187,4 +195,10 @@ export class TabState extends EventTarget {
     this.announced.delete(contactId);
     for (const name of CONTACT_EVENT_NAMES) this.bus.unsubscribeEvent(contactEventName(name, contactId));
   }
+}
+
+/** Whether a delta carries agent data (as opposed to only skew or the stale flag). */
+function touchesData(d: StateDelta): boolean {
+  return d.agent !== undefined || d.put !== undefined || d.del !== undefined || d.order !== undefined
+    || d.configuration !== undefined;
 }

@@ -156,6 +156,20 @@ describe('deriveEvents', () => {
     assert.deepEqual(deriveEvents(prev, next), deriveEvents(JSON.parse(JSON.stringify(prev)), JSON.parse(JSON.stringify(next))));
   });
 
+  test('fromDelta: identity tells what changed — the same object is unchanged, another object is changed', () => {
+    const c1 = contact('c1', 'connected');
+    const c2 = contact('c2', 'connected');
+    const prev = agentData(BUSY, [c1, c2]);
+    // c2 replaced by an equal copy: a delta only puts contacts that changed, so this one counts as changed.
+    const next = agentData(BUSY, [c1, { ...c2 }]);
+    assert.deepEqual(names(deriveEvents(prev, next, { fromDelta: true })), ['agent::refresh', 'contact::refresh@c2']);
+    // Without the option the copy is compared deeply and found equal.
+    assert.deepEqual(names(deriveEvents(prev, next)), ['agent::refresh']);
+    const connected = { ...c2, state: { type: 'ended', timestamp: T } };
+    assert.deepEqual(names(deriveEvents(prev, agentData(BUSY, [c1, connected]), { fromDelta: true })),
+      ['agent::refresh', 'contact::acw@c2', 'contact::ended@c2', 'contact::refresh@c2']);
+  });
+
   test('busNamesOf: global name first, then the per-contact name', () => {
     assert.deepEqual(busNamesOf({ name: 'contact::connected' as never, contactId: 'c9' }), ['contact::connected', 'contact::connected::c9']);
     assert.deepEqual(busNamesOf({ name: 'agent::refresh' as never }), ['agent::refresh']);

@@ -110,12 +110,20 @@ function removedContactEvents(c: Contact): StreamsEvent[] {
   return out;
 }
 
-function commonContactEvents(before: Contact, after: Contact): StreamsEvent[] {
-  if (jsonEqual(before, after)) return [];
+function commonContactEvents(before: Contact, after: Contact, fromDelta: boolean): StreamsEvent[] {
+  if (before === after || (!fromDelta && jsonEqual(before, after))) return [];
   return [
     ...transitionEvents(after.contactId, before.state.type, after.state.type),
     { name: ContactEvents.REFRESH, contactId: after.contactId },
   ];
+}
+
+/** How `next` was made from `prev`. */
+export interface DeriveOptions {
+  /** `next` is `prev` with a delta applied (`shared/delta.ts` `applyDelta`): contacts the delta did not put are the
+   * very same objects, and the ones it put differ (the engine puts only changed contacts), so identity tells what
+   * changed without a deep comparison. */
+  fromDelta?: boolean;
 }
 
 /**
@@ -124,7 +132,8 @@ function commonContactEvents(before: Contact, after: Contact): StreamsEvent[] {
  * @example
  * deriveEvents(null, data).map((e) => e.name); // ['agent::init', 'agent::refresh', 'agent::routable', …]
  */
-export function deriveEvents(prev: AgentData | null, next: AgentData): StreamsEvent[] {
+export function deriveEvents(prev: AgentData | null, next: AgentData, options: DeriveOptions = {}): StreamsEvent[] {
+  const fromDelta = options.fromDelta === true;
   const out = agentEvents(prev, next);
   const before = new Map((prev?.snapshot.contacts ?? []).map((c) => [c.contactId, c]));
   const afterIds = new Set(next.snapshot.contacts.map((c) => c.contactId));
@@ -132,7 +141,7 @@ export function deriveEvents(prev: AgentData | null, next: AgentData): StreamsEv
   for (const c of prev?.snapshot.contacts ?? []) if (!afterIds.has(c.contactId)) out.push(...removedContactEvents(c));
   for (const c of next.snapshot.contacts) {
     const old = before.get(c.contactId);
-    if (old) out.push(...commonContactEvents(old, c));
+    if (old) out.push(...commonContactEvents(old, c, fromDelta));
   }
   return out;
 }
