@@ -6,11 +6,7 @@ describe('control API', () => {
   let h: Harness;
   before(async () => { h = await startHarness(); });
   after(() => h.close());
-  beforeEach(async () => {
-    await h.control('POST', '/sim/reset');
-    await h.control('POST', '/sim/stats/reset');
-    await h.login('agent1');
-  });
+  beforeEach(async () => { await h.fresh(); });
 
   test('GET /sim lists the routes', async () => {
     const res = await h.control('GET', '/sim');

@@ -9,11 +9,7 @@ describe('idempotency over HTTP', () => {
   let h: Harness;
   before(async () => { h = await startHarness(); });
   after(() => h.close());
-  beforeEach(async () => {
-    await h.control('POST', '/sim/reset');
-    await h.control('POST', '/sim/stats/reset');
-    await h.login('agent1');
-  });
+  beforeEach(async () => { await h.fresh(); });
 
   const withToken = (token: string) => ({ headers: { 'X-Idempotency-Token': token } });
 

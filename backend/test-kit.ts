@@ -25,6 +25,8 @@ export interface Harness {
   url: string;
   /** Control-API login; returns the access token. */
   login(username?: string): Promise<string>;
+  /** Seed state, zeroed stats, `username` logged in: the start of a test that counts what it causes. */
+  fresh(username?: string): Promise<string>;
   /** A CTI call as `username` (logged in on first use) unless `opts.token` says otherwise. */
   cti<T = any>(op: string, body?: unknown, opts?: CtiCallOptions & { as?: string }): Promise<HttpAnswer<T>>;
   control<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpAnswer<T>>;
@@ -67,6 +69,11 @@ export async function startHarness(opts: Partial<BackendConfig> = {}): Promise<H
     backend,
     url: backend.url,
     login,
+    fresh: async (username = 'agent1') => {
+      await control('POST', '/sim/reset');
+      await control('POST', '/sim/stats/reset');
+      return login(username);
+    },
     control,
     async cti(op, body = {}, opts = {}) {
       const as = opts.as ?? 'agent1';
