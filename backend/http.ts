@@ -107,8 +107,3 @@ export function parseCookies(req: IncomingMessage): Record<string, string> {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
-
-/** The origin this request was addressed to, as a browser on the same origin would send it. */
-export function ownOrigin(req: IncomingMessage): string {
-  return `http://${req.headers.host ?? 'localhost'}`;
-}

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ControlApiMode } from './config';
 import { startHarness, type Harness } from './test-kit';
 
 const CRM = 'http://127.0.0.1:8081';
@@ -47,9 +48,9 @@ describe('attack 3: control API on a non-loopback interface', () => {
   });
 
   test('with CONTROL_API=on every call needs the random start-up token', async () => {
-    const h = await startHarness({ host: '0.0.0.0', controlApi: 'on' } as never);
+    const h = await startHarness({ host: '0.0.0.0', controlApi: ControlApiMode.ON });
     try {
-      const token = (h.backend as unknown as { controlToken?: string }).controlToken;
+      const token = h.backend.controlToken;
       assert.equal(typeof token, 'string');
       assert.ok(token!.length >= 32, 'a long random token');
       const none = await h.control('POST', '/sim/reset');
@@ -64,11 +65,11 @@ describe('attack 3: control API on a non-loopback interface', () => {
   });
 
   test('another backend has another token', async () => {
-    const a = await startHarness({ host: '0.0.0.0', controlApi: 'on' } as never);
-    const b = await startHarness({ host: '0.0.0.0', controlApi: 'on' } as never);
+    const a = await startHarness({ host: '0.0.0.0', controlApi: ControlApiMode.ON });
+    const b = await startHarness({ host: '0.0.0.0', controlApi: ControlApiMode.ON });
     try {
-      const ta = (a.backend as unknown as { controlToken?: string }).controlToken;
-      const tb = (b.backend as unknown as { controlToken?: string }).controlToken;
+      const ta = a.backend.controlToken;
+      const tb = b.backend.controlToken;
       assert.ok(ta && tb && ta !== tb);
       assert.equal((await b.control('POST', '/sim/reset', undefined, { 'X-Control-Token': ta })).status, 401);
     } finally {
@@ -77,7 +78,7 @@ describe('attack 3: control API on a non-loopback interface', () => {
   });
 
   test('on loopback the control API needs no token', async () => {
-    const h = await startHarness({ controlApi: 'on' } as never);
+    const h = await startHarness({ controlApi: ControlApiMode.ON });
     try {
       assert.equal((await h.control('POST', '/sim/reset')).status, 200);
     } finally {

@@ -46,7 +46,7 @@ describe('attack 2: Host and origin (DNS rebinding)', () => {
 
 describe('attack 2: PUBLIC_ORIGIN behind a TLS proxy', () => {
   let h: Harness;
-  before(async () => { h = await startHarness({ publicOrigin: 'https://ccp.example' } as never); });
+  before(async () => { h = await startHarness({ publicOrigin: 'https://ccp.example' }); });
   after(() => h.close());
 
   test('the public host is served and its https origin counts as the server\'s own', async () => {

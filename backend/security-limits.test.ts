@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { IdempotencyStore } from './idempotency';
+import { DEFAULT_LIMITS } from './limits';
 import { startHarness, type Harness } from './test-kit';
 
 /** Resolves with how long the server took to close `socket` (or `limitMs` + 1 when it did not within `limitMs`). */
@@ -27,12 +28,12 @@ function connect(url: string): Promise<net.Socket> {
 }
 
 // Small limits so that the test sees them act in about a second; production values are in backend/limits.ts.
-const LIMITS = { headersTimeoutMs: 400, requestTimeoutMs: 600, timeoutCheckIntervalMs: 100, maxConnections: 40,
+const LIMITS = { ...DEFAULT_LIMITS, headersTimeoutMs: 400, requestTimeoutMs: 600, timeoutCheckIntervalMs: 100, maxConnections: 40,
   maxLongPollsPerToken: 2, loginFailuresPerUsername: 3, loginFailuresPerAddress: 5, loginWindowMs: 60_000 };
 
 describe('attack 4: stalled requests, long polls and connections', () => {
   let h: Harness;
-  before(async () => { h = await startHarness({ limits: LIMITS } as never); });
+  before(async () => { h = await startHarness({ limits: LIMITS }); });
   after(() => h.close());
 
   test('a request whose headers stall is cut', async () => {
@@ -92,7 +93,7 @@ describe('attack 4: stalled requests, long polls and connections', () => {
 describe('attack 4: idempotency store', () => {
   test('bounded per agent: the oldest keys go first', async () => {
     const clock = { now: () => 1000 };
-    const store = new (IdempotencyStore as any)(clock, 60_000, 3) as IdempotencyStore;
+    const store = new IdempotencyStore(clock, 60_000, 3);
     const ok = async () => ({ status: 200, body: {} });
     for (let i = 0; i < 5; i++) await store.run('agent1', `k${i}`, 'AcceptContact', ok, {});
     await store.run('agent2', 'k0', 'AcceptContact', ok, {});
@@ -128,7 +129,7 @@ describe('attack 4: idempotency store', () => {
 
 describe('attack 4: login attempts are rate limited', () => {
   let h: Harness;
-  before(async () => { h = await startHarness({ limits: LIMITS } as never); });
+  before(async () => { h = await startHarness({ limits: LIMITS }); });
   after(() => h.close());
 
   const attempt = (username: string, password: string) => fetch(`${h.url}/login`, {

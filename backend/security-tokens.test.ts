@@ -93,7 +93,7 @@ describe('attack 1: tokens stay on the CCP origin', () => {
 describe('attack 1: a refresh dies with the login session', () => {
   let h: Harness;
   // Session 1 s: long enough for the first refresh, short enough to outlive in a test. Tokens outlive it on purpose.
-  before(async () => { h = await startHarness({ sessionTtlSeconds: 1, tokenTtlSeconds: 60 } as never); });
+  before(async () => { h = await startHarness({ sessionTtlSeconds: 1, tokenTtlSeconds: 60 }); });
   after(() => h.close());
 
   test('a refresh token obtained before the session ended buys nothing after it', async () => {
@@ -120,7 +120,7 @@ describe('attack 1: a refresh dies with the login session', () => {
 
 describe('attack 1: the session cookie behind TLS', () => {
   let h: Harness;
-  before(async () => { h = await startHarness({ publicOrigin: 'https://ccp.example' } as never); });
+  before(async () => { h = await startHarness({ publicOrigin: 'https://ccp.example' }); });
   after(() => h.close());
 
   test('a login through the public https origin sets a Secure cookie', async () => {
