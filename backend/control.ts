@@ -238,6 +238,16 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+/**
+ * What start-up prints about the control token (empty when none is needed): the only place the token appears. Pages
+ * never get it — the CCP's and inspector's control strip stays hidden where a token is needed.
+ */
+export function controlBanner(token: string | undefined): string {
+  if (!token) return '';
+  return `Control API (/sim/*) is open beyond loopback: send "${CONTROL_TOKEN_HEADER}: ${token}" on every call `
+    + '(e2e fixtures and scripts: CONTROL_TOKEN=<token>).';
+}
+
 /** Whether the control API answers at all here: off, or `auto` beyond loopback, leaves `/sim/*` to the 404. */
 export function controlEnabled(access: ControlAccess): boolean {
   return access.mode !== ControlApiMode.OFF && (access.local || access.mode === ControlApiMode.ON);
