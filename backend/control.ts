@@ -6,7 +6,6 @@
  * is a 404. Bodies are validated like the CTI API's; errors are `{__type, type, message}` with REST statuses (400 bad
  * input, 401 no control token, 403 foreign page, 404 unknown thing, 409 conflicting state).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ContactType } from '../shared/enums';
 import type { CtiApi } from './api';
@@ -17,7 +16,7 @@ import {
 } from './errors';
 import type { HostPolicy } from './host-policy';
 import { parseFaultSpec, type FaultInjector } from './faults';
-import { parseJsonObject, readBody, sendError, sendJson } from './http';
+import { parseJsonObject, readBody, sameSecret, sendError, sendJson } from './http';
 import { addChatMessage } from './sim/chat';
 import { acceptContact, addInboundContact, customerHangsUp } from './sim/contacts';
 import type { AgentRecord, ContactRecord } from './sim/model';
@@ -231,11 +230,6 @@ function decodeParams(match: RegExpExecArray): string[] {
       throw validationError('path parameter is not valid percent-encoding');
     }
   });
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
 }
 
 /**

@@ -8,7 +8,7 @@
  * Every request whose Host is not one this server is configured for is refused first (421, host-policy.ts); stalled
  * requests, connection floods and held long polls are bounded (limits.ts).
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -20,7 +20,7 @@ import { controlEnabled, handleControl, type ControlAccess, type ControlDeps } f
 import { misdirected } from './errors';
 import { FaultInjector } from './faults';
 import { HostPolicy, isLoopbackBind } from './host-policy';
-import { redirect, sendError, sendJson } from './http';
+import { redirect, sameSecret, sendError, sendJson } from './http';
 import { IdempotencyStore } from './idempotency';
 import { createLogger } from './log';
 import { LoginLimiter } from './login-limiter';
@@ -45,11 +45,6 @@ export interface RunningBackend {
    */
   controlToken?: string;
   close(): Promise<void>;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
 }
 
 function parseUrl(req: IncomingMessage): URL | undefined {
