@@ -32,6 +32,11 @@ const TYPES: Readonly<Record<string, string>> = {
   '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon',
   '.json': 'application/json; charset=utf-8', '.map': 'application/json; charset=utf-8',
 };
+/** Where the page of a CRM built on the genuine library finds it: the npm package's release bundle, served from
+ * `node_modules` when the (dev) dependency is installed, 404 otherwise. */
+export const GENUINE_STREAMS_PATH = '/vendor/amazon-connect-streams.js';
+const GENUINE_STREAMS_FILE = path.join('node_modules', 'amazon-connect-streams', 'release', 'connect-streams.js');
+
 const SAFE_PATH = /^\/((?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*)$/;
 
 function configScript(ccpUrl: string): string {
@@ -58,7 +63,8 @@ export async function startCrmServer(opts: CrmServerOptions): Promise<RunningCrm
   const port = opts.port ?? (process.env.CRM_PORT ? Number(process.env.CRM_PORT) : 8081);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`CRM_PORT must be 0..65535, got ${port}`);
   const host = opts.host ?? (process.env.CTI_HOST || '127.0.0.1');
-  const crmDir = opts.crmDir ?? path.join(defaultConfig().rootDir, 'client', 'crm');
+  const rootDir = defaultConfig().rootDir;
+  const crmDir = opts.crmDir ?? path.join(rootDir, 'client', 'crm');
   const script = configScript(opts.ccpUrl);
   const server = http.createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://crm.invalid').pathname;
@@ -67,6 +73,9 @@ export async function startCrmServer(opts: CrmServerOptions): Promise<RunningCrm
       res.writeHead(200, { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'no-cache',
         'Content-Length': Buffer.byteLength(script) });
       return void res.end(req.method === 'HEAD' ? undefined : script);
+    }
+    if (pathname === GENUINE_STREAMS_PATH) {
+      return void serveFile(res, path.join(rootDir, GENUINE_STREAMS_FILE), req.method === 'HEAD').catch(() => res.destroy());
     }
     const relative = pathname === '/' ? 'index.html' : SAFE_PATH.exec(pathname)?.[1];
     serveFile(res, relative ? resolveInside(crmDir, relative) : undefined, req.method === 'HEAD')

@@ -21,6 +21,8 @@ export interface RelayOptions {
   onError(e: WireError): void;
   /** The lock manager for the CRM tab's liveness lock (the one the page's transport uses). */
   locks?: () => Promise<HostLocks | undefined>;
+  /** Asked at each valid bridge message: may this frame speak our bridge (the parent chose no other protocol)? */
+  claim?: () => boolean;
 }
 
 /** The origin of the page that frames us, if any (Chromium: `ancestorOrigins`; else the referrer). */
@@ -71,7 +73,7 @@ export class IframeRelay {
   private async onMessage(e: MessageEvent): Promise<void> {
     if (e.source !== window.parent || e.origin !== this.options.parentOrigin) return;
     const msg = asBridgeMessage(e.data);
-    if (!msg) return;
+    if (!msg || (this.options.claim && !this.options.claim())) return;
     switch (msg.type) {
       case BridgeType.HELLO:
         await this.answer(msg.id, () => this.openRelay(msg.hello));

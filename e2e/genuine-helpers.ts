@@ -1,0 +1,190 @@
+/**
+ * Helpers of the genuine-library specs: open the genuine CRM page (`client/crm/genuine.html`, which runs the
+ * unmodified amazon-connect-streams release and embeds our CCP), run Streams API actions and read the getters a CRM
+ * reads. The actions and readers use only the Streams API, so the same helper drives a genuine-library tab and a
+ * connect-sync tab (demo CRM or CCP) alike.
+ */
+import type { BrowserContext, Page } from '@playwright/test';
+import { CRM_PORT } from '../playwright.config';
+
+export const CRM_ORIGIN = `http://127.0.0.1:${CRM_PORT}`;
+export const genuineUrl = (query = 'loginPopup=0', origin = CRM_ORIGIN): string => `${origin}/genuine.html?${query}`;
+
+/** Streams events recorded in a tab: agent and contact events by name, in order. */
+export interface Recorded {
+  names: string[];
+  stateChanges: { oldState: string; newState: string }[];
+}
+
+/** Opens the genuine CRM page and waits until the library holds agent data. */
+export async function openGenuine(context: BrowserContext, query?: string, origin?: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(genuineUrl(query, origin));
+  await waitForStreamsAgent(page);
+  return page;
+}
+
+/** Waits until `new connect.Agent()` answers in the page (genuine or ours). */
+export async function waitForStreamsAgent(page: Page, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(() => {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const c = (window as any).connect;
+      return !!c && !!new c.Agent().getState().name;
+    } catch {
+      return false;
+    }
+  }, null, { timeout });
+}
+
+/** Starts recording agent and contact events (names, state-change data) on the page's bus (genuine or ours). */
+export async function startRecording(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const w = window as any;
+    const rec = { names: [] as string[], stateChanges: [] as unknown[] };
+    w.__streamsRec = rec;
+    w.connect.core.getEventBus().subscribeAll((data: { oldState?: string; newState?: string } | null, name: string) => {
+      if (!/^(agent|contact)::/.test(name)) return;
+      rec.names.push(name);
+      if (name === 'agent::state_change' && data) rec.stateChanges.push({ oldState: data.oldState, newState: data.newState });
+    });
+  });
+}
+
+export function recorded(page: Page): Promise<Recorded> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return page.evaluate(() => (window as any).__streamsRec as Recorded);
+}
+
+export type Action =
+  | 'setState' | 'accept' | 'reject' | 'clear' | 'hold' | 'resume' | 'hangup' | 'connect' | 'addConnection'
+  | 'conference' | 'toggle' | 'mute' | 'unmute' | 'ifMaster' | 'becomeMaster' | 'getEndpoints' | 'sendDigits'
+  | 'destroyThirdParty' | 'call';
+
+export interface ActionArgs {
+  name?: string;
+  enqueue?: boolean;
+  contactId?: string;
+  phoneNumber?: string;
+  topic?: string;
+  digits?: string;
+  method?: string;
+}
+
+/**
+ * Runs one Streams API action in `page`; resolves with `'ok'` (or the action's answer: master or not, endpoint count)
+ * or `'error:<type>'` from the failure callback (the genuine library hands over `err` as a JSON string; ours an object).
+ */
+export function streamsAction(page: Page, action: Action, args: ActionArgs = {}): Promise<string> {
+  return page.evaluate(([action, a]) => new Promise<string>((resolve) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const c = (window as any).connect;
+    const fail = (e: unknown): void => {
+      let type: unknown = e;
+      if (typeof e === 'string') {
+        try { type = (JSON.parse(e) as { type?: unknown }).type; } catch { type = e; }
+      } else if (e && typeof e === 'object') type = (e as { type?: unknown }).type;
+      resolve(`error:${String(type)}`);
+    };
+    const cb = { success: () => resolve('ok'), failure: fail };
+    const timer = setTimeout(() => resolve('error:no answer within 10 s'), 10_000);
+    const done = { ...cb, success: (d?: unknown) => { clearTimeout(timer); cb.success(); void d; } };
+    try {
+      const agent = new c.Agent();
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const contact = (): any => agent.getContacts().find((x: { getContactId(): string }) => x.getContactId() === a.contactId);
+      switch (action) {
+        case 'setState': {
+          const state = agent.getAgentStates().find((s: { name: string }) => s.name === a.name);
+          agent.setState(state, done, a.enqueue ? { enqueueNextState: true } : undefined);
+          return;
+        }
+        case 'accept': contact().accept(done); return;
+        case 'reject': contact().reject(done); return;
+        case 'clear': contact().clear(done); return;
+        case 'hold': contact().getAgentConnection().hold(done); return;
+        case 'resume': contact().getAgentConnection().resume(done); return;
+        case 'hangup': contact().getAgentConnection().destroy(done); return;
+        case 'destroyThirdParty': contact().getSingleActiveThirdPartyConnection().destroy(done); return;
+        case 'sendDigits': contact().getAgentConnection().sendDigits(a.digits, done); return;
+        case 'connect': agent.connect(c.Endpoint.byPhoneNumber(a.phoneNumber), done); return;
+        case 'addConnection': contact().addConnection(c.Endpoint.byPhoneNumber(a.phoneNumber), done); return;
+        case 'conference': contact().conferenceConnections(done); return;
+        case 'toggle': contact().toggleActiveConnections(done); return;
+        case 'mute': agent.mute(); clearTimeout(timer); resolve('ok'); return;
+        case 'unmute': agent.unmute(); clearTimeout(timer); resolve('ok'); return;
+        case 'ifMaster':
+          c.ifMaster(a.topic, () => { clearTimeout(timer); resolve('master'); }, () => { clearTimeout(timer); resolve('not-master'); });
+          return;
+        case 'becomeMaster':
+          c.becomeMaster(a.topic, () => { clearTimeout(timer); resolve('ok'); }, fail);
+          return;
+        case 'getEndpoints':
+          agent.getEndpoints(agent.getAllQueueARNs(), {
+            success: (d: { endpoints: unknown[] }) => { clearTimeout(timer); resolve(`endpoints:${d.endpoints.length}`); },
+            failure: fail,
+          });
+          return;
+        case 'call':
+          c.core.getClient().call(a.method, {}, {
+            success: () => { clearTimeout(timer); resolve('ok'); },
+            failure: (e: unknown) => { clearTimeout(timer); fail(e); },
+          });
+          return;
+      }
+    } catch (e) {
+      clearTimeout(timer);
+      resolve(`error:thrown ${String(e)}`);
+    }
+  }), [action, args] as const);
+}
+
+/** What a CRM reads: the agent and its contacts through the Streams getters (same code for both libraries). */
+export interface StreamsView {
+  state: string;
+  stateType: string;
+  nextState: string | null;
+  stateDurationMs: number;
+  routingProfile: string;
+  queues: number;
+  contacts: {
+    id: string; type: string; state: string; inbound: boolean; durationMs: number; queue: string | null;
+    connections: { type: string; state: string; initial: boolean; phone: string | null; active: boolean; onHold: boolean }[];
+  }[];
+}
+
+export function streamsView(page: Page): Promise<StreamsView> {
+  return page.evaluate(() => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const c = (window as any).connect;
+    const agent = new c.Agent();
+    const next = agent.getNextState();
+    return {
+      state: agent.getState().name,
+      stateType: agent.getState().type,
+      nextState: next ? next.name : null,
+      stateDurationMs: agent.getStateDuration(),
+      routingProfile: agent.getRoutingProfile().name,
+      queues: agent.getAllQueueARNs().length,
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      contacts: agent.getContacts().map((x: any) => ({
+        id: x.getContactId(),
+        type: x.getType(),
+        state: x.getStatus().type,
+        inbound: x.isInbound(),
+        durationMs: x.getStatusDuration(),
+        queue: x.getQueue() ? x.getQueue().name : null,
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        connections: x.getConnections().map((k: any) => ({
+          type: k.getType(),
+          state: k.getStatus().type,
+          initial: k.isInitialConnection(),
+          phone: k.getEndpoint() ? k.getEndpoint().phoneNumber ?? null : null,
+          active: k.isActive(),
+          onHold: k.isOnHold(),
+        })),
+      })),
+    };
+  });
+}
