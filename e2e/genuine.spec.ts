@@ -2,8 +2,24 @@
  * Issue #14, drop-in CCP: a CRM page on the unmodified amazon-connect-streams 2.28.2 release embeds our CCP with
  * `connect.core.initCCP` and works against it unchanged, side by side with connect-sync tabs of the same browser.
  */
-import { test, expect } from './fixtures';
-import { openGenuine, recorded, startRecording, streamsAction, streamsView, genuineUrl } from './genuine-helpers';
+import type { Page } from '@playwright/test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test, expect, waitForAgent } from './fixtures';
+import { crmUrl } from './api-helpers';
+import {
+  comparableNames, CRM_ORIGIN, genuineUrl, openGenuine, recorded, startRecording, streamsAction, streamsView, type StreamsView,
+} from './genuine-helpers';
+
+type Genuine = { genuineCrm: { initialized(): boolean; ackTimeouts(): string[]; events: { name: string }[] } };
+
+/** Waits until every page's Streams view passes `check`. */
+async function expectViews(pages: Page[], check: (v: StreamsView) => boolean, what: string): Promise<void> {
+  await expect.poll(async () => {
+    const views = await Promise.all(pages.map(streamsView));
+    return views.every(check) ? 'ok' : JSON.stringify(views.map((v) => [v.state, v.contacts.map((c) => `${c.type}:${c.state}`)]));
+  }, { message: what }).toBe('ok');
+}
 
 test('a genuine-library CRM gets the agent within a second of its first acknowledge', async ({ context, backend }) => {
   void backend;
@@ -11,13 +27,95 @@ test('a genuine-library CRM gets the agent within a second of its first acknowle
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(genuineUrl());
-  await page.waitForFunction(() => (window as unknown as { genuineCrm: { initialized(): boolean } }).genuineCrm.initialized(), null, { timeout: 5000 });
+  await page.waitForFunction(() => (window as unknown as Genuine).genuineCrm.initialized(), null, { timeout: 5000 });
   const start = Date.now();
-  await page.waitForFunction(() => (window as unknown as { genuineCrm: { events: { name: string }[] } }).genuineCrm.events.some((e) => e.name === 'agent::init'), null, { timeout: 1000 });
+  await page.waitForFunction(() => (window as unknown as Genuine).genuineCrm.events.some((e) => e.name === 'agent::init'), null, { timeout: 1000 });
   expect(Date.now() - start).toBeLessThan(1000);
   const view = await streamsView(page);
   expect(view.state).toBe('Available');
   expect(view.routingProfile).toBe('Basic Routing Profile');
   expect(errors).toEqual([]);
-  void recorded; void startRecording; void streamsAction;
+});
+
+test('done-when: a genuine CRM changes state, takes, holds, resumes, ends and clears a call, dials out and holds a master topic, beside connect-sync tabs',
+  async ({ context, backend, openTabs }) => {
+    const [ccp] = await openTabs(1);
+    const ours = await context.newPage();
+    await ours.goto(crmUrl);
+    await waitForAgent(ours);
+    const genuine = await openGenuine(context);
+    const errors: string[] = [];
+    genuine.on('pageerror', (e) => errors.push(String(e)));
+    const all = [genuine, ours, ccp!];
+    await startRecording(genuine);
+    await startRecording(ours);
+
+    expect(await streamsAction(genuine, 'setState', { name: 'Lunch' })).toBe('ok');
+    await expectViews(all, (v) => v.state === 'Lunch', 'Lunch everywhere');
+    expect(await streamsAction(genuine, 'setState', { name: 'Available' })).toBe('ok');
+    await expectViews(all, (v) => v.state === 'Available', 'Available everywhere');
+
+    const contactId = await backend.inbound({ username: 'agent1', type: 'voice' });
+    await expectViews(all, (v) => v.contacts.some((c) => c.id === contactId && c.state === 'connecting'), 'ringing everywhere');
+    expect(await streamsAction(genuine, 'accept', { contactId })).toBe('ok');
+    await expectViews(all, (v) => v.contacts.some((c) => c.state === 'connected'), 'connected everywhere');
+    expect(await streamsAction(genuine, 'hold', { contactId })).toBe('ok');
+    await expectViews(all, (v) => v.contacts[0]?.connections.some((k) => k.initial && k.onHold) ?? false, 'held');
+    expect(await streamsAction(genuine, 'resume', { contactId })).toBe('ok');
+    await expectViews(all, (v) => v.contacts[0]?.connections.some((k) => k.initial && !k.onHold && k.active) ?? false, 'resumed');
+    expect(await streamsAction(genuine, 'hangup', { contactId })).toBe('ok');
+    await expectViews(all, (v) => v.state === 'AfterCallWork' && v.contacts[0]?.state === 'ended', 'after-call work');
+    expect(await streamsAction(genuine, 'clear', { contactId })).toBe('ok');
+    await expectViews(all, (v) => v.state === 'Available' && v.contacts.length === 0, 'cleared');
+
+    expect(await streamsAction(genuine, 'connect', { phoneNumber: '+12065550100' })).toBe('ok');
+    await expectViews(all, (v) => v.contacts.length === 1 && v.contacts[0]!.state === 'connected' && !v.contacts[0]!.inbound, 'outbound connected');
+    const outbound = (await streamsView(genuine)).contacts[0]!.id;
+    expect(await streamsAction(genuine, 'hangup', { contactId: outbound })).toBe('ok');
+    expect(await streamsAction(genuine, 'clear', { contactId: outbound })).toBe('ok');
+    await expectViews(all, (v) => v.contacts.length === 0, 'outbound cleared');
+
+    expect(await streamsAction(genuine, 'ifMaster', { topic: 'connect::sendLogs' })).toBe('master');
+    expect(await streamsAction(ours, 'ifMaster', { topic: 'connect::sendLogs' })).toBe('not-master');
+    expect(await streamsAction(ours, 'becomeMaster', { topic: 'connect::sendLogs' })).toBe('ok');
+    expect(await streamsAction(genuine, 'ifMaster', { topic: 'connect::sendLogs' })).toBe('not-master');
+
+    // Keep-alive: more than 10 s of synchronize/acknowledge without an ACK_TIMEOUT in the library's log.
+    await genuine.waitForTimeout(11_000);
+    expect(await genuine.evaluate(() => (window as unknown as Genuine).genuineCrm.ackTimeouts())).toEqual([]);
+    expect(await genuine.evaluate(() => (window as unknown as Genuine).genuineCrm.initialized())).toBe(true);
+
+    const g = await recorded(genuine);
+    const o = await recorded(ours);
+    // The same events in the same order (less the deliberate differences of `comparableNames`).
+    expect(comparableNames(g.names, 'genuine')).toEqual(comparableNames(o.names, 'ours'));
+    expect(g.names).toContain('contact::accepted');
+    expect(g.stateChanges).toEqual(o.stateChanges);
+    expect(errors).toEqual([]);
+  });
+
+test('a genuine-library CRM on a non-approved origin gets nothing from the CCP', async ({ page, backend, baseURL }) => {
+  void backend; // logged in: the CCP would have an agent to tell about
+  const html = `<!doctype html><div id="c"></div><script src="${CRM_ORIGIN}/vendor/amazon-connect-streams.js"></script>
+    <script>window.__messages = []; window.__events = [];
+    addEventListener('message', (e) => window.__messages.push(e.data));
+    connect.core.initCCP(document.getElementById('c'), { ccpUrl: '${baseURL}/ccp', loginPopup: false });
+    connect.core.getEventBus().subscribeAll((d, n) => window.__events.push(n));</script>`;
+  const server = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end(html); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.waitForFunction(() => !!(window as unknown as { connect?: unknown }).connect);
+    // Past the library's 5 s load timeout: no acknowledge came, so it never initialised.
+    await page.waitForTimeout(6000);
+    const got = await page.evaluate(() => {
+      const w = window as unknown as { __messages: unknown[]; __events: string[]; connect: { core: { initialized?: boolean } } };
+      return { conduit: w.__messages.filter((m) => !!m && typeof m === 'object' && 'event' in m), events: w.__events, initialized: !!w.connect.core.initialized };
+    });
+    expect(got.conduit).toEqual([]);
+    expect(got.initialized).toBe(false);
+    expect(got.events.filter((n) => /^(agent|contact)::/.test(n))).toEqual([]);
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
 });
