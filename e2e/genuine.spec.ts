@@ -119,3 +119,49 @@ test('a genuine-library CRM on a non-approved origin gets nothing from the CCP',
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test('mixed pages share one engine: mute, contact::accepted, master topics and logout cross between genuine and connect-sync tabs',
+  async ({ context, backend, openTabs }) => {
+    const [ccp] = await openTabs(1);
+    const ours = await context.newPage();
+    await ours.goto(crmUrl);
+    await waitForAgent(ours);
+    const genuine = await openGenuine(context);
+    const second = await openGenuine(context);
+    const pages = [genuine, second, ours, ccp!];
+    await Promise.all(pages.map((p) => p.evaluate(() => {
+      const w = window as unknown as { __cross: string[]; connect: { core: { getEventBus(): { subscribeAll(f: (d: unknown, n: string) => void): void } } } };
+      w.__cross = [];
+      w.connect.core.getEventBus().subscribeAll((d, n) => {
+        if (n === 'agent::mute_toggle') w.__cross.push(`${n}:${(d as { muted: boolean }).muted}`);
+        if (n === 'contact::accepted' || n === 'terminated') w.__cross.push(n);
+      });
+    })));
+    const cross = (p: Page) => p.evaluate(() => (window as unknown as { __cross: string[] }).__cross);
+
+    // Mute from a genuine tab: every tab (genuine and ours) hears the toggle; unmute from one of ours: the same.
+    expect(await streamsAction(genuine, 'mute')).toBe('ok');
+    for (const p of pages) await expect.poll(() => cross(p)).toContain('agent::mute_toggle:true');
+    expect(await streamsAction(ours, 'unmute')).toBe('ok');
+    for (const p of pages) await expect.poll(() => cross(p)).toContain('agent::mute_toggle:false');
+
+    // Accept from our CCP tab: the genuine tabs raise contact::accepted (it travels only as a broadcast).
+    const first = await backend.inbound({ username: 'agent1', type: 'voice' });
+    await expectViews(pages, (v) => v.contacts.some((c) => c.id === first), 'ringing everywhere');
+    expect(await streamsAction(ccp!, 'accept', { contactId: first })).toBe('ok');
+    for (const p of pages) await expect.poll(() => cross(p)).toContain('contact::accepted');
+    expect(await streamsAction(genuine, 'hangup', { contactId: first })).toBe('ok');
+    expect(await streamsAction(second, 'clear', { contactId: first })).toBe('ok');
+    await expectViews(pages, (v) => v.contacts.length === 0 && v.state === 'Available', 'cleared everywhere');
+
+    // Master topics are one set for all tabs: a genuine tab takes one over from ours and back.
+    expect(await streamsAction(ours, 'ifMaster', { topic: 'connect::metrics' })).toBe('master');
+    expect(await streamsAction(second, 'becomeMaster', { topic: 'connect::metrics' })).toBe('ok');
+    expect(await streamsAction(ours, 'ifMaster', { topic: 'connect::metrics' })).toBe('not-master');
+    expect(await streamsAction(genuine, 'ifMaster', { topic: 'connect::metrics' })).toBe('not-master');
+    expect(await streamsAction(second, 'ifMaster', { topic: 'connect::metrics' })).toBe('master');
+
+    // Logout from our CCP tab: the genuine tabs hear `terminated`.
+    await ccp!.evaluate(() => window.connect.core.logout());
+    for (const p of [genuine, second, ours]) await expect.poll(() => cross(p)).toContain('terminated');
+  });
