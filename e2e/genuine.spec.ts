@@ -165,3 +165,31 @@ test('mixed pages share one engine: mute, contact::accepted, master topics and l
     await ccp!.evaluate(() => window.connect.core.logout());
     for (const p of [genuine, second, ours]) await expect.poll(() => cross(p)).toContain('terminated');
   });
+
+test('cross-site: a genuine CRM on localhost embedding the CCP of 127.0.0.1 is acknowledged, signs in through the frame\'s popup and gets the agent',
+  async ({ context, backend }) => {
+    const popups: Page[] = [];
+    context.on('page', (p) => { popups.push(p); });
+    const page = await context.newPage();
+    await page.goto(genuineUrl('loginPopup=0', `http://localhost:${new URL(CRM_ORIGIN).port}`));
+    // Acknowledged within the library's 5 s load timeout although the frame is third-party (no cookies, no locks).
+    await page.waitForFunction(() => (window as unknown as Genuine).genuineCrm.initialized(), null, { timeout: 5000 });
+    // No session reaches a third-party frame: the frame's own login popup (first-party) signs the agent in.
+    await expect.poll(() => popups.filter((p) => p !== page).length, { message: 'a login popup opens' }).toBe(1);
+    const popup = popups.find((p) => p !== page)!;
+    await popup.waitForLoadState();
+    expect(new URL(popup.url()).origin).toBe(backend.baseURL);
+    await popup.locator('#username').fill('agent1');
+    await popup.locator('#password').fill('connect');
+    await popup.locator('button[type=submit]').click();
+    await page.waitForFunction(() => (window as unknown as Genuine).genuineCrm.events.some((e) => e.name === 'agent::init'), null, { timeout: 20_000 });
+    expect((await streamsView(page)).state).toBe('Available');
+    const frame = page.frames().find((f) => f.url().startsWith(`${backend.baseURL}/ccp`))!;
+    // The genuine library takes no locks for the frame: the frame runs its own engine (see the README's limits).
+    expect(await frame.evaluate(() => window.connect.core.getTransportKind())).toBe('in-page');
+    const contactId = await backend.inbound({ username: 'agent1', type: 'voice' });
+    await expectViews([page], (v) => v.contacts.some((c) => c.id === contactId && c.state === 'connecting'), 'the call rings');
+    expect(await streamsAction(page, 'accept', { contactId })).toBe('ok');
+    await expectViews([page], (v) => v.contacts[0]?.state === 'connected', 'connected');
+    expect(await page.evaluate(() => (window as unknown as Genuine).genuineCrm.ackTimeouts())).toEqual([]);
+  });
