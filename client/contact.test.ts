@@ -224,7 +224,7 @@ describe('Contact events', () => {
     assert.equal((ended[0] as ContactSnapshot).getState().type, 'connected');
   });
 
-  test('missed: incoming → missed raises onMissed (the guide), then onEnded', () => {
+  test('missed: incoming → missed raises onEnded, then onMissed (the genuine 2.28.2 order)', () => {
     const { ctx } = freshContext('chat-callback-task');
     const seen: string[] = [];
     const c = new Contact('c-cb-1');
@@ -234,6 +234,6 @@ describe('Contact events', () => {
     const next = fixture('chat-callback-task', { version: 13 });
     next.data!.snapshot.contacts[1]!.state = { type: 'missed', timestamp: 1 };
     ctx.state.apply(next);
-    assert.deepEqual(seen, ['missed', 'ended']);
+    assert.deepEqual(seen, ['ended', 'missed']);
   });
 });

@@ -57,12 +57,15 @@ export async function startRecording(page: Page): Promise<void> {
  * - the genuine library's bus also carries the raw conduit message `agent::update` (its bridge re-raises every
  *   message of the frame by name); it is a transport message, not an API event;
  * - ours raises `contact::init` also as `contact::init::<contactId>` (like every other contact event); the genuine
- *   library raises only the plain name.
+ *   library raises only the plain name;
+ * - `contact::refresh` (and `::<contactId>`): the genuine library raises it for every contact on every update, ours
+ *   only for a contact whose data changed (no refresh storm every 30 s of configuration rounds); removed from both.
  */
 export function comparableNames(names: readonly string[], library: 'genuine' | 'ours'): string[] {
+  const kept = names.filter((n) => !n.startsWith('contact::refresh'));
   return library === 'genuine'
-    ? names.filter((n) => n !== 'agent::update')
-    : names.filter((n) => !n.startsWith('contact::init::'));
+    ? kept.filter((n) => n !== 'agent::update')
+    : kept.filter((n) => !n.startsWith('contact::init::'));
 }
 
 export function recorded(page: Page): Promise<Recorded> {

@@ -204,6 +204,10 @@ export enum AgentEvents {
   WEBSOCKET_CONNECTION_GAINED = 'agent::websocket_connection_gained',
   STATE_CHANGE = 'agent::state_change',
   ACW = 'agent::acw',
+  /** A next state was queued (`setState` with `enqueueNextState` during a contact). */
+  ENQUEUED_NEXT_STATE = 'agent::enqueued_next_state',
+  /** The queued next state went (applied, or replaced by a state change). */
+  CLEARED_NEXT_STATE = 'agent::cleared_next_state',
   MUTE_TOGGLE = 'agent::mute_toggle',
   LOCAL_MEDIA_STREAM_CREATED = 'agent::local_media_stream_created',
 }

@@ -40,18 +40,20 @@ describe('contactTransitionEvents: the transition table', () => {
     ['incoming', 'pending', ['contact::pending', 'agent::contact_pending']],
     ['incoming', 'connecting', ['contact::connecting']],
     ['incoming', 'connected', ['contact::connected']],
-    ['incoming', 'missed', ['contact::missed', 'contact::ended']],
-    ['incoming', 'error', ['contact::missed', 'contact::ended', 'contact::error']],
+    ['incoming', 'missed', ['contact::ended', 'contact::missed']],
+    ['incoming', 'rejected', ['contact::ended', 'contact::missed']],
+    ['incoming', 'error', ['contact::error', 'contact::missed', 'contact::ended']],
     ['incoming', 'ended', ['contact::acw', 'contact::ended']],
     ['pending', 'connecting', ['contact::connecting']],
-    ['pending', 'missed', ['contact::missed', 'contact::ended']],
-    ['pending', 'error', ['contact::missed', 'contact::ended', 'contact::error']],
+    ['pending', 'missed', ['contact::ended', 'contact::missed']],
+    ['pending', 'error', ['contact::error', 'contact::missed', 'contact::ended']],
     ['connecting', 'connected', ['contact::connected']],
-    ['connecting', 'missed', ['contact::missed', 'contact::ended']],
-    ['connecting', 'error', ['contact::missed', 'contact::ended', 'contact::error']],
+    ['connecting', 'missed', ['contact::ended', 'contact::missed']],
+    ['connecting', 'rejected', ['contact::ended', 'contact::missed']],
+    ['connecting', 'error', ['contact::error', 'contact::missed', 'contact::ended']],
     ['connecting', 'ended', ['contact::acw', 'contact::ended']],
     ['connected', 'ended', ['contact::acw', 'contact::ended']],
-    ['connected', 'error', ['contact::ended', 'contact::error']],
+    ['connected', 'error', ['contact::error', 'contact::ended']],
     ['connected', 'missed', ['contact::ended']],
     ['connected', 'incoming', ['contact::incoming']],
     ['missed', 'ended', ['contact::acw']],
@@ -93,6 +95,18 @@ describe('deriveEvents', () => {
     const next = agentData({ type: 'not_routable', name: 'MissedCallAgent' });
     assert.deepEqual(names(deriveEvents(agentData(AVAILABLE), next)),
       ['agent::refresh', 'agent::not_routable', 'agent::state_change', 'agent::error']);
+  });
+
+  test('a next state queued then cleared: enqueued_next_state after the state events, cleared_next_state when it goes', () => {
+    const lunch = { type: 'not_routable', name: 'Lunch', startTimestamp: T };
+    const queued = agentData(AVAILABLE);
+    queued.snapshot.nextState = lunch;
+    assert.deepEqual(names(deriveEvents(agentData(AVAILABLE), queued)), ['agent::refresh', 'agent::enqueued_next_state']);
+    const acw = agentData({ type: 'not_routable', name: 'AfterCallWork' });
+    acw.snapshot.nextState = lunch;
+    assert.deepEqual(names(deriveEvents(queued, acw)), ['agent::refresh', 'agent::not_routable', 'agent::state_change', 'agent::acw']);
+    const applied = agentData({ type: 'not_routable', name: 'Lunch' });
+    assert.deepEqual(names(deriveEvents(acw, applied)), ['agent::refresh', 'agent::state_change', 'agent::cleared_next_state']);
   });
 
   test('routable → offline', () => {

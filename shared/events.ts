@@ -44,8 +44,10 @@ const AGENT_ERROR_NAMES: ReadonlySet<string> = new Set(Object.values(AgentErrorS
 const MISSABLE_FROM: ReadonlySet<string> = new Set([
   ContactStateType.INCOMING, ContactStateType.PENDING, ContactStateType.CONNECTING,
 ]);
-const MISSED_TO: ReadonlySet<string> = new Set([ContactStateType.MISSED, ContactStateType.ERROR]);
-const ENDED_TO: ReadonlySet<string> = new Set([ContactStateType.MISSED, ContactStateType.ERROR, ContactStateType.ENDED]);
+/** The genuine library's state type of a rejected contact (not in the guide's `ContactStateType`; our backend drops a
+ * rejected contact instead, but an engine may relay a snapshot that has one). */
+const REJECTED_STATE = 'rejected';
+const MISSED_TO: ReadonlySet<string> = new Set([ContactStateType.MISSED, ContactStateType.ERROR, REJECTED_STATE]);
 
 /** The routing event of an agent state type, if it has one. */
 const ROUTING_EVENTS: Readonly<Record<string, AgentEvents>> = {
@@ -60,15 +62,20 @@ const ROUTING_EVENTS: Readonly<Record<string, AgentEvents>> = {
  */
 export function contactTransitionEvents(from: string, to: string): (ContactEvents | AgentEvents)[] {
   if (from === to) return [];
+  // As the genuine library orders them: first the rules that hold from any state, then those of this `from` state.
   const out: (ContactEvents | AgentEvents)[] = [];
   if (to === ContactStateType.INCOMING) out.push(ContactEvents.INCOMING);
   if (to === ContactStateType.PENDING) out.push(ContactEvents.PENDING, AgentEvents.CONTACT_PENDING);
   if (to === ContactStateType.CONNECTING) out.push(ContactEvents.CONNECTING);
   if (to === ContactStateType.CONNECTED) out.push(ContactEvents.CONNECTED);
-  if (MISSABLE_FROM.has(from) && MISSED_TO.has(to)) out.push(ContactEvents.MISSED);
   if (to === ContactStateType.ENDED) out.push(ContactEvents.ACW);
-  if (CONTACT_ACTIVE_STATES.has(from) && ENDED_TO.has(to)) out.push(ContactEvents.ENDED);
   if (to === ContactStateType.ERROR) out.push(ContactEvents.ERROR);
+  const missed = MISSABLE_FROM.has(from) && MISSED_TO.has(to);
+  const ended = CONTACT_ACTIVE_STATES.has(from) && !CONTACT_ACTIVE_STATES.has(to) && to !== ContactStateType.INIT;
+  // → error: missed before ended; → missed / rejected: ended before missed (the genuine rules' registration order).
+  if (missed && to === ContactStateType.ERROR) out.push(ContactEvents.MISSED);
+  if (ended) out.push(ContactEvents.ENDED);
+  if (missed && to !== ContactStateType.ERROR) out.push(ContactEvents.MISSED);
   return out;
 }
 
@@ -86,6 +93,12 @@ function agentEvents(prev: AgentData | null, next: AgentData): StreamsEvent[] {
     out.push({ name: AgentEvents.STATE_CHANGE, data: { oldState: oldName, newState: newName } });
     if (AGENT_ERROR_NAMES.has(newName)) out.push({ name: AgentEvents.ERROR });
     if (newName === AgentAvailStates.AFTER_CALL_WORK) out.push({ name: AgentEvents.ACW });
+  }
+  const oldNext = prev?.snapshot.nextState?.name ?? null;
+  const newNext = next.snapshot.nextState?.name ?? null;
+  if (oldNext !== newNext) {
+    if (newNext) out.push({ name: AgentEvents.ENQUEUED_NEXT_STATE });
+    else out.push({ name: AgentEvents.CLEARED_NEXT_STATE });
   }
   return out;
 }
