@@ -13,7 +13,8 @@ import {
   type Welcome, type WireError,
 } from '../shared/protocol';
 import { publishableSkew, SkewEstimator, type SkewSample } from '../shared/skew';
-import { validatePersistedState, validateUp } from '../shared/validate';
+import { validatePersistedState } from '../shared/validate';
+import { validateUp } from '../shared/validate-up';
 import type { AuthProvider } from './auth-provider';
 import { AuthSession, type TokenSource } from './auth-session';
 import { CoalescingWriter } from './coalescing-writer';

@@ -9,7 +9,7 @@ import type { AgentConfiguration, AgentSnapshot } from '../shared/cti';
 import { LogLevel } from '../shared/enums';
 import { ErrorType, type EngineInfo } from '../shared/protocol';
 import type { SkewSample } from '../shared/skew';
-import { validateAgentSnapshot } from '../shared/validate';
+import { validateAgentSnapshot } from '../shared/validate-snapshot';
 import { Backoff } from './backoff';
 import { loadConfiguration } from './config-loader';
 import type { CtiClient } from './cti-client';

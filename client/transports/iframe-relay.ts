@@ -6,7 +6,7 @@
  * Defence behind the CSP: the frame talks only to a parent whose origin is approved, only with messages from that
  * parent window and origin, and always posts to that exact origin.
  */
-import { validateUp } from '../../shared/validate';
+import { validateUp } from '../../shared/validate-up';
 import { TabRole, type WireError } from '../../shared/protocol';
 import type { HostLocks } from '../../shared/engine-host';
 import { holdTabLock, type HeldLock } from '../liveness';
