@@ -23,18 +23,6 @@ export interface RelayOptions {
   locks?: () => Promise<HostLocks | undefined>;
 }
 
-/** The origin of the page that frames us, if any (Chromium: `ancestorOrigins`; else the referrer). */
-export function parentOriginOf(w: Window): string | null {
-  if (w.parent === w) return null;
-  const ancestors = w.location.ancestorOrigins;
-  if (ancestors && ancestors.length > 0) return ancestors[0] ?? null;
-  try {
-    return w.document.referrer ? new URL(w.document.referrer).origin : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Tells a parent that is not approved that we refuse it, and nothing else. */
 export function refuseParent(parentOrigin: string, reason: string): void {
   window.parent.postMessage({ source: BRIDGE_SOURCE, type: BridgeType.REFUSED, reason }, parentOrigin);
