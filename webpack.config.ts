@@ -35,7 +35,7 @@ function typescript(pageConfig: string): NonNullable<Configuration['module']>['r
   ];
 }
 
-function base(name: string, target: 'web' | 'webworker', entry: Record<string, string>, tsconfig: string): Configuration {
+export function base(name: string, target: 'web' | 'webworker', entry: Record<string, string>, tsconfig: string): Configuration {
   return {
     name,
     mode: 'production',
