@@ -9,9 +9,9 @@ import { getContext, resetContext, setUpstream } from './context';
 import { EngineLink, type LinkSink } from './engine-link';
 import { readPersistedState } from './persisted';
 import { TransportChooser, type TransportChoice } from './transports/choose';
-import { parentOriginOf } from './transports/iframe-relay';
-import { isRelayApi, RELAY_BUNDLE_FILE, RELAY_GLOBAL, type RelayApi, type RelayHandle } from './transports/relay-api';
-import { loadGlobal } from './transports/script-loader';
+import { loadRelay } from './on-demand';
+import { parentOriginOf } from './transports/parent-origin';
+import type { RelayApi, RelayHandle } from './transports/relay-session';
 import type { Transport, TransportInfo } from './transports/transport';
 import type { HostLocks } from '../shared/engine-host';
 
@@ -31,7 +31,8 @@ export interface InitSharedWorkerOptions {
   /** How to reach the engine: `auto` (default: SharedWorker if it answers, else BroadcastChannel + leader tab, else
    * in-page with a warning), or forced. See `getTransportInfo()` and the `transport` event for the outcome. */
   transport?: TransportChoice;
-  /** URL of `connect-engine.js` (loaded by a broadcast leader or an in-page tab); default: beside `connect-streams.js`. */
+  /** @deprecated Ignored: the engine (for a broadcast leader or an in-page tab) is a chunk of this library, loaded
+   * from beside `connect-streams.js` like the rest of its code on demand. */
   engineUrl?: string;
 }
 
@@ -58,19 +59,11 @@ function defaultWorkerUrl(): string {
   return scriptBase ? new URL('connect-shared-worker.js', scriptBase).href : '/connect-shared-worker.js';
 }
 
-/** One of our bundles, beside `connect-streams.js` (like the worker); when that is unknown (the library was bundled
- * into the page), at the root of `elseOrigin` (the CCP's, for a CRM), else of this page's origin. */
-export function besideLibrary(file: string, elseOrigin?: string): string {
-  if (scriptBase) return new URL(file, scriptBase).href;
-  return elseOrigin ? new URL(`/${file}`, elseOrigin).href : `/${file}`;
-}
-
 /** This page's transports: the first chooses (and says so in the log); a leader change is a `transport` event. */
 function pageTransports(options: InitSharedWorkerOptions, workerUrl: string, approvedParent: Promise<string | null>): TransportChooser {
   return new TransportChooser({
     approvedParent: () => approvedParent,
     choice: options.transport ?? 'auto', workerUrl, workerName: options.workerName,
-    engineUrl: options.engineUrl ?? besideLibrary('connect-engine.js'), fallbackUrl: besideLibrary('connect-fallback.js'),
     origin: location.origin,
     seed: () => (getContext().state.version >= 0 ? { type: DownType.STATE, ...getState() } : null),
     log: (level, text) => { getContext().log[level](text); },
@@ -242,16 +235,15 @@ function approvedParentOrigin(parentOrigin: string): Promise<string | null | und
   );
 }
 
-/** Running only in a CCP frame: relays for the parent page if its origin is approved. The relay is
+/** Running only in a CCP frame: relays for the parent page if its origin is approved. The relay is the chunk
  * `connect-relay.js`, loaded now (while the approved origins are read); if it cannot load, this page logs the typed
  * error (its own connection is unaffected) and the parent, which never hears `ready`, reports its own timeout. */
 function startRelay(parentOrigin: string, approvedParent: Promise<string | null | undefined>, createTransport: () => Transport,
   locks: () => Promise<HostLocks | undefined>): void {
   const { log, bus } = getContext();
   const start = ++relayStarts;
-  const url = besideLibrary(RELAY_BUNDLE_FILE);
-  const relayApi = loadGlobal(url, RELAY_GLOBAL, isRelayApi).catch((e: unknown): RelayApi | null => {
-    log.error('could not load the iframe relay (%s); not bridging: %j', url, e);
+  const relayApi = loadRelay().catch((e: unknown): RelayApi | null => {
+    log.error('could not load the iframe relay; not bridging: %j', e);
     return null;
   });
   void Promise.all([approvedParent, relayApi]).then(([approved, api]) => {
@@ -272,7 +264,7 @@ function startRelay(parentOrigin: string, approvedParent: Promise<string | null 
 }
 
 let relay: RelayHandle | null = null;
-/** Counts relay starts and terminates: a relay whose bundle arrives after `terminate` (or a restart) is not started. */
+/** Counts relay starts and terminates: a relay whose chunk arrives after `terminate` (or a restart) is not started. */
 let relayStarts = 0;
 let pageOptions: Record<string, unknown> = {};
 

@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateAgentSnapshot, validateDown, validatePersistedState, validateUp } from './validate';
+import { validateDown, validatePersistedState } from './validate';
+import { validateAgentSnapshot } from './validate-snapshot';
+import { validateUp } from './validate-up';
 import { DownType, ErrorType, MAX_UP_MESSAGE_CHARS, PROTOCOL_VERSION, TabRole, UpType } from './protocol';
 import { contact, snapshot } from '../worker/testing/agent-data';
 

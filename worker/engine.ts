@@ -13,7 +13,8 @@ import {
   type Welcome, type WireError,
 } from '../shared/protocol';
 import { publishableSkew, SkewEstimator, type SkewSample } from '../shared/skew';
-import { validatePersistedState, validateUp } from '../shared/validate';
+import { validatePersistedState } from '../shared/validate';
+import { validateUp } from '../shared/validate-up';
 import type { AuthProvider } from './auth-provider';
 import { AuthSession, type TokenSource } from './auth-session';
 import { CoalescingWriter } from './coalescing-writer';
@@ -26,7 +27,7 @@ import { StatePublisher, type Publication } from './publisher';
 import { Router } from './router';
 import { buildAgentData } from './state-builder';
 import type { StateStore } from './store';
-import { BASELINE_TIMINGS, resolveTimings, type EngineTimings } from './timings';
+import { resolveTimings, type EngineTimings } from './timings';
 import { MasterTopics, type MasterChange } from './topics';
 
 /** Learns of a tab's death: resolves when the tab is gone (its Web Lock was released: closed, navigated, crashed). */
@@ -35,13 +36,24 @@ export interface LivenessWatcher {
 }
 
 /**
- * How the engine fans out. `ours`: a change goes out once as a delta, an unchanged answer sends nothing, a new tab
- * alone gets the full state. `baseline` (benchmark only — a SharedWorker started under a `…:baseline:bench` name)
- * reproduces the original design so that ours/original is measured rather than assumed: the whole state to every tab
- * on every long-poll answer and every configuration round (so every 30 s, changed or not) and whenever a tab
- * connects, each tab diffing it itself; and a 100 ms pause after each long-poll answer (`BASELINE_TIMINGS`).
+ * How the engine fans the state out to its tabs. The engine's own (`DELTA_FAN_OUT`): a change goes out once as a
+ * delta, an unchanged answer sends nothing, a new tab alone gets the full state. Another strategy can be given to
+ * measure a design against this one; only the benchmark's own bundles do (bench/), nothing that ships.
  */
-export type EngineMode = 'ours' | 'baseline';
+export interface FanOut {
+  /** A tab connected: it (at least) gets the full state. */
+  tabConnected(hub: Hub, tabId: string, publisher: StatePublisher): void;
+  /** The state was offered to the publisher: `p` is what changed (null: nothing a tab could observe); `fromBackend`
+   * for a long-poll answer or a configuration round. */
+  offered(hub: Hub, p: Publication | null, publisher: StatePublisher, fromBackend: boolean): void;
+}
+
+export const DELTA_FAN_OUT: FanOut = Object.freeze({
+  tabConnected: (hub, tabId, publisher) => hub.send(tabId, publisher.fullJson()),
+  offered: (hub, p) => {
+    if (p) hub.sendAll(p.json, 'state');
+  },
+} satisfies FanOut);
 
 export interface EngineDeps {
   cti: CtiClient;
@@ -54,8 +66,8 @@ export interface EngineDeps {
   /** Leadership epoch (fallback transport). */
   epoch?: number;
   timings?: Partial<EngineTimings>;
-  /** `ours` unless a benchmark asks for the original design's strategy (see `EngineMode`). */
-  mode?: EngineMode;
+  /** `DELTA_FAN_OUT` unless a benchmark measures another strategy (see `FanOut`). */
+  fanOut?: FanOut;
   /** Ids for idempotency keys and the engine id. */
   newId?: () => string;
   /** The engine id, when the host needs it before construction (e.g. for an `X-Engine-Id` header). */
@@ -74,7 +86,7 @@ type AuthEpisode = 'none' | 'silent' | 'announced';
 export class Engine {
   readonly engineId: string;
   private readonly t: EngineTimings;
-  private readonly baseline: boolean;
+  private readonly fanOut: FanOut;
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly hub: Hub;
@@ -104,8 +116,8 @@ export class Engine {
   private logTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: EngineDeps) {
-    this.baseline = deps.mode === 'baseline';
-    this.t = resolveTimings(this.baseline ? { ...BASELINE_TIMINGS, ...deps.timings } : deps.timings);
+    this.fanOut = deps.fanOut ?? DELTA_FAN_OUT;
+    this.t = resolveTimings(deps.timings);
     this.now = () => deps.clock.now();
     this.newId = deps.newId ?? (() => crypto.randomUUID());
     this.engineId = deps.engineId ?? this.newId();
@@ -186,8 +198,7 @@ export class Engine {
     const wantsLogs = hello.wantsLogs === true || hello.role === TabRole.INSPECTOR;
     const { replaced } = this.hub.add({ tabId: hello.tabId, role: hello.role, url: hello.url, wantsLogs, push, release });
     this.watch(hello.tabId);
-    if (this.baseline) this.hub.sendAll(this.publisher.fullJson(), 'state'); // the original refreshed every tab
-    else this.hub.send(hello.tabId, this.publisher.fullJson());
+    this.fanOut.tabConnected(this.hub, hello.tabId, this.publisher);
     if (this.authEpisode === 'announced') this.hub.send(hello.tabId, eventJson(EventType.AUTH_FAIL));
     if (this.accessEpisode) this.hub.send(hello.tabId, eventJson(EventType.ACCESS_DENIED));
     if (this.lastMute !== undefined) this.hub.send(hello.tabId, eventJson(EventType.MUTE, this.lastMute));
@@ -357,18 +368,17 @@ export class Engine {
     this.publishCandidate(true);
   }
 
-  /** `fromBackend`: a poll answer or configuration round, which the baseline mode pushes whole even when unchanged. */
+  /** `fromBackend`: a poll answer or configuration round (a fan-out strategy may treat those apart, see `FanOut`). */
   private publishCandidate(fromBackend = false): void {
     const data = this.snapshot && this.configuration ? buildAgentData(this.snapshot, this.configuration) : null;
     const skew = publishableSkew(this.publisher.state.skew, this.skew.current()?.skew);
     const p = this.publisher.offer({ data, skew, stale: this.stale });
-    if (this.baseline && fromBackend && !p && this.publisher.state.data) this.hub.sendAll(this.publisher.fullJson(), 'state');
-    this.publish(p);
+    this.publish(p, fromBackend);
   }
 
-  private publish(p: Publication | null): void {
+  private publish(p: Publication | null, fromBackend = false): void {
+    this.fanOut.offered(this.hub, p, this.publisher, fromBackend);
     if (!p) return;
-    this.hub.sendAll(this.baseline ? this.publisher.fullJson() : p.json, 'state');
     this.persister.schedule({ state: this.publisher.state, nextToken: this.poller.token, savedAt: this.now(), engineId: this.engineId });
   }
 

@@ -123,15 +123,6 @@ export const DEFAULT_TIMINGS: Readonly<EngineTimings> = {
   repollDelayMs: 0,
 };
 
-/**
- * The original design's fan-out strategy, reproduced as a baseline of this engine for the benchmark only (a worker
- * started under a `…:baseline:bench` name): see `EngineMode` in engine.ts. Only the value that differs is here.
- */
-export const BASELINE_TIMINGS: Readonly<Partial<EngineTimings>> = {
-  // The original waited 100 ms after each long-poll answer before polling again (streams-reference §2, item 3).
-  repollDelayMs: 100,
-};
-
 export function resolveTimings(overrides: Partial<EngineTimings> = {}): EngineTimings {
   return { ...DEFAULT_TIMINGS, ...overrides };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ErrorType, PROTOCOL_VERSION, TabRole, TransportKind, UpType, wireError, type Hello, type Welcome } from '../../shared/protocol';
 import { AutoTransport, candidateKinds, detectCapabilities, probeCapabilities, TransportChooser, type Candidate, type Capabilities } from './choose';
-import { FALLBACK_GLOBAL, type FallbackApi } from './fallback-api';
+import type { FallbackApi } from './fallback';
 import type { Transport } from './transport';
 
 const all: Capabilities = { sharedWorker: true, broadcastChannel: true, webLocks: true };
@@ -95,23 +95,18 @@ describe('TransportChooser', () => {
       createInPageTransport: () => { made.push('in-page'); return fake(TransportKind.IN_PAGE, 'ok', []).create() as Transport; },
       delegateLocksToParent: async () => null,
     };
-    (globalThis as Record<string, unknown>)[FALLBACK_GLOBAL] = api;
-    try {
-      const chooser = new TransportChooser({
-        choice: 'auto', caps: { sharedWorker: false, broadcastChannel: true, webLocks: true }, locks: {} as never,
-        workerUrl: '/w.js', engineUrl: '/e.js', fallbackUrl: '/f.js', origin: 'https://ccp.example',
-        log: (level, text) => log.push(`${level} ${text}`),
-      });
-      const primary = chooser.create();
-      const relay = chooser.create(); // made before the primary connected: waits for its choice
-      const relayed = relay.connect(hello, () => undefined);
-      assert.equal((await primary.connect(hello, () => undefined)).transport, TransportKind.BROADCAST);
-      assert.equal((await relayed).transport, TransportKind.BROADCAST);
-      assert.deepEqual(made, ['broadcast', 'broadcast']);
-      assert.deepEqual(log, ['info transport: broadcast (chosen automatically)']);
-    } finally {
-      delete (globalThis as Record<string, unknown>)[FALLBACK_GLOBAL];
-    }
+    const chooser = new TransportChooser({
+      choice: 'auto', caps: { sharedWorker: false, broadcastChannel: true, webLocks: true }, locks: {} as never,
+      workerUrl: '/w.js', fallback: async () => api, origin: 'https://ccp.example',
+      log: (level, text) => log.push(`${level} ${text}`),
+    });
+    const primary = chooser.create();
+    const relay = chooser.create(); // made before the primary connected: waits for its choice
+    const relayed = relay.connect(hello, () => undefined);
+    assert.equal((await primary.connect(hello, () => undefined)).transport, TransportKind.BROADCAST);
+    assert.equal((await relayed).transport, TransportKind.BROADCAST);
+    assert.deepEqual(made, ['broadcast', 'broadcast']);
+    assert.deepEqual(log, ['info transport: broadcast (chosen automatically)']);
   });
 });
 
@@ -131,17 +126,12 @@ describe('TransportChooser in a third-party CCP frame (Web Locks denied)', () =>
         return delegated ? { locks: parentLocks, epochs: { read: async () => 0, bump: async () => 1 }, parentOrigin: origin } : null;
       },
     };
-    (globalThis as Record<string, unknown>)[FALLBACK_GLOBAL] = api;
-    try {
-      const chooser = new TransportChooser({
-        choice: 'auto', caps: denied, workerUrl: '/w.js', engineUrl: '/e.js', fallbackUrl: '/f.js', origin: 'http://ccp.example',
-        approvedParent: async () => parent, log: (level, text) => log.push(`${level} ${text}`),
-      });
-      const welcome = await chooser.create().connect(hello, () => undefined);
-      return { welcome, made, asked, log, tabLocks: await chooser.tabLocks(), parentLocks };
-    } finally {
-      delete (globalThis as Record<string, unknown>)[FALLBACK_GLOBAL];
-    }
+    const chooser = new TransportChooser({
+      choice: 'auto', caps: denied, workerUrl: '/w.js', fallback: async () => api, origin: 'http://ccp.example',
+      approvedParent: async () => parent, log: (level, text) => log.push(`${level} ${text}`),
+    });
+    const welcome = await chooser.create().connect(hello, () => undefined);
+    return { welcome, made, asked, log, tabLocks: await chooser.tabLocks(), parentLocks };
   }
 
   test('an approved parent that takes the locks: broadcast over its locks, also for the tabs\' liveness locks', async () => {

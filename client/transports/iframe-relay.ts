@@ -6,7 +6,7 @@
  * Defence behind the CSP: the frame talks only to a parent whose origin is approved, only with messages from that
  * parent window and origin, and always posts to that exact origin.
  */
-import { validateUp } from '../../shared/validate';
+import { validateUp } from '../../shared/validate-up';
 import { TabRole, type WireError } from '../../shared/protocol';
 import type { HostLocks } from '../../shared/engine-host';
 import { holdTabLock, type HeldLock } from '../liveness';
@@ -23,18 +23,6 @@ export interface RelayOptions {
   locks?: () => Promise<HostLocks | undefined>;
   /** Asked at each valid bridge message: may this frame speak our bridge (the parent chose no other protocol)? */
   claim?: () => boolean;
-}
-
-/** The origin of the page that frames us, if any (Chromium: `ancestorOrigins`; else the referrer). */
-export function parentOriginOf(w: Window): string | null {
-  if (w.parent === w) return null;
-  const ancestors = w.location.ancestorOrigins;
-  if (ancestors && ancestors.length > 0) return ancestors[0] ?? null;
-  try {
-    return w.document.referrer ? new URL(w.document.referrer).origin : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Tells a parent that is not approved that we refuse it, and nothing else. */

@@ -1,6 +1,6 @@
 /**
- * Entry of `connect-relay.js`: the CCP-frame side of the iframe bridge, which `core.ts` loads only when the CCP page
- * runs inside a frame, so that a standalone CCP page does not carry it. It installs `globalThis.ConnectSyncRelay`.
+ * The CCP-frame side of the iframe bridge: the chunk `connect-relay.js`, which `core.ts` loads (`loadRelay` in
+ * `on-demand.ts`) only when the CCP page runs inside a frame, so that a standalone CCP page does not carry it.
  *
  * The frame speaks to an approved parent in one of two protocols: our own bridge (a connect-sync CRM) or the Streams
  * conduit (a CRM on the genuine `amazon-connect-streams` library). Both greet the parent at once (`ready`, and
@@ -8,8 +8,19 @@
  * frame speaks from then on.
  */
 import { ConduitRelay } from './conduit-relay';
-import { IframeRelay, refuseParent } from './iframe-relay';
-import { RELAY_GLOBAL, type RelayApi } from './relay-api';
+import { IframeRelay, refuseParent, type RelayOptions } from './iframe-relay';
+
+/** A started relay. */
+export interface RelayHandle {
+  stop(): void;
+}
+
+export interface RelayApi {
+  /** Relays for the (approved) parent page: listens, and greets the parent in both protocols. */
+  startRelay(o: RelayOptions): RelayHandle;
+  /** Tells a parent that is not approved that we refuse it, and nothing else. */
+  refuseParent(parentOrigin: string, reason: string): void;
+}
 
 /** The protocols a framing parent may speak. */
 export enum ParentProtocol {
@@ -36,5 +47,3 @@ export const relayApi: RelayApi = Object.freeze({
   },
   refuseParent,
 } satisfies RelayApi);
-
-(globalThis as Record<string, unknown>)[RELAY_GLOBAL] = relayApi;
