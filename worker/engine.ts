@@ -22,6 +22,7 @@ import { ackJson, errorResponse, eventJson, logJson } from './down-messages';
 import { Hub, type TabRecord } from './hub';
 import { LogRing } from './log-ring';
 import { Poller } from './poller';
+import { inspectionFor, logsFor, masterIsReadOnly, refusal } from './role-policy';
 import { StatePublisher, type Publication } from './publisher';
 import { Router } from './router';
 import { buildAgentData } from './state-builder';
@@ -183,6 +184,12 @@ export class Engine {
     if (hello.protocol !== PROTOCOL_VERSION) {
       return this.rejectHello(wireError(ErrorType.PROTOCOL, `engine speaks protocol ${PROTOCOL_VERSION}, tab ${hello.protocol}`));
     }
+    const current = this.hub.get(hello.tabId);
+    if (current && current.role !== hello.role) {
+      // A tab id keeps its role while connected: a CRM naming a CCP tab's id would otherwise replace that tab (its
+      // deliveries cut) and inherit its master topics — the ringtone among them.
+      return this.rejectHello(wireError(ErrorType.FORBIDDEN, `tab ${hello.tabId} is connected as ${current.role}; a ${hello.role} hello may not replace it`));
+    }
     const wantsLogs = hello.wantsLogs === true || hello.role === TabRole.INSPECTOR;
     const { replaced } = this.hub.add({ tabId: hello.tabId, role: hello.role, url: hello.url, wantsLogs, push, release });
     this.watch(hello.tabId);
@@ -191,7 +198,10 @@ export class Engine {
     if (this.authEpisode === 'announced') this.hub.send(hello.tabId, eventJson(EventType.AUTH_FAIL));
     if (this.accessEpisode) this.hub.send(hello.tabId, eventJson(EventType.ACCESS_DENIED));
     if (this.lastMute !== undefined) this.hub.send(hello.tabId, eventJson(EventType.MUTE, this.lastMute));
-    if (wantsLogs && this.ring.size) this.hub.send(hello.tabId, logJson(this.ring.toArray()));
+    if (wantsLogs && this.ring.size) {
+      const lines = logsFor(hello.role, hello.tabId, this.ring.toArray());
+      if (lines.length) this.hub.send(hello.tabId, logJson(lines));
+    }
     this.log(LogLevel.INFO, `tab ${hello.tabId} (${hello.role}) ${replaced ? 'reconnected' : 'connected'}`);
     if (!replaced) this.publishTabCount();
     if (this.ready && (this.terminated || this.authEpisode !== 'none' || !this.auth.hasToken)) void this.tryProviderFor(hello.tabId);
@@ -215,6 +225,11 @@ export class Engine {
       if (checked.value.type === UpType.HELLO) {
         return errorResponse(raw, wireError(ErrorType.VALIDATION, `already connected as ${tabId}; hello is only the first message`));
       }
+      const refused = refusal(tab.role, checked.value);
+      if (refused) {
+        this.log(LogLevel.WARN, `tab ${tabId}: refused: ${refused.message}`);
+        return errorResponse(raw, refused);
+      }
       return await this.dispatch(tab, checked.value);
     } catch (e) {
       this.log(LogLevel.ERROR, `tab ${tabId}: handling failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
@@ -236,7 +251,7 @@ export class Engine {
       engineId: this.engineId, transport: this.deps.transport,
       ...(this.deps.epoch !== undefined ? { epoch: this.deps.epoch } : {}),
       version: this.publisher.state.version, skew: this.publisher.state.skew, skewRtt: est ? est.rtt : null,
-      pollsPerMinute: this.poller.pollsInWindow(), polling: this.poller.status, tabs: this.hub.info(),
+      pollsPerMinute: this.poller.pollsInWindow(), polling: this.poller.status, tabCount: this.hub.count, tabs: this.hub.info(),
       topics: this.topics.snapshot(), recentEvents: [...this.recent],
     };
   }
@@ -257,7 +272,7 @@ export class Engine {
       case UpType.REQUEST:
         return this.router.handle(msg);
       case UpType.MASTER:
-        return this.master(tab.tabId, msg);
+        return this.master(tab, msg);
       case UpType.BROADCAST:
         this.noteEvent(msg.event);
         if (msg.event === EventType.MUTE) this.lastMute = msg.data;
@@ -276,9 +291,9 @@ export class Engine {
         for (const entry of msg.entries) this.appendLog({ ...entry, source: tab.tabId });
         return undefined;
       case UpType.INSPECT:
-        return this.inspect();
+        return inspectionFor(tab.role, tab.tabId, this.inspect());
       case UpType.TERMINATE:
-        this.terminate(tab.tabId);
+        this.terminate(tab);
         return undefined;
       case UpType.BYE:
         this.dropTab(tab.tabId, 'bye');
@@ -286,7 +301,13 @@ export class Engine {
     }
   }
 
-  private master(tabId: string, msg: MasterRequest) {
+  private master(tab: TabRecord, msg: MasterRequest) {
+    const tabId = tab.tabId;
+    if (masterIsReadOnly(tab.role, msg.topic)) {
+      // Looking is allowed, holding is not: no claim, no place in the queue for a hand-over.
+      const masterId = this.topics.masterOf(msg.topic);
+      return { topic: msg.topic, masterId, isMaster: false };
+    }
     switch (msg.method) {
       case MasterMethod.CHECK:
         return this.topics.check(msg.topic, tabId);
@@ -325,8 +346,8 @@ export class Engine {
     return { error };
   }
 
-  private terminate(tabId: string): void {
-    this.log(LogLevel.INFO, `terminate from tab ${tabId}: polling stopped, session forgotten`);
+  private terminate(tab: TabRecord): void {
+    this.log(LogLevel.INFO, `terminate (logout) from tab ${tab.tabId} (${tab.role}): polling stopped, session forgotten`);
     this.terminated = true;
     this.poller.stop();
     this.auth.clear();
@@ -468,7 +489,12 @@ export class Engine {
     this.logSeqFlushed = seq;
     if (!entries.length) return;
     const json = logJson(entries);
-    for (const tab of this.hub.records()) if (tab.wantsLogs) this.hub.send(tab.tabId, json);
+    for (const tab of this.hub.records()) {
+      if (!tab.wantsLogs) continue;
+      const lines = logsFor(tab.role, tab.tabId, entries);
+      if (lines === entries) this.hub.send(tab.tabId, json);
+      else if (lines.length) this.hub.send(tab.tabId, logJson(lines));
+    }
     this.deps.store.appendLogs(entries).catch(() => undefined); // a failing store must not log about itself in a loop
   }
 
