@@ -62,6 +62,13 @@ export const DEFAULT_SKEW_OPTIONS: SkewOptions = {
   stepToleranceMs: 1_000,
 };
 
+/**
+ * Largest skew believed. Real clocks are off by seconds, at worst minutes (a machine without NTP) or whole hours (a
+ * wrong time zone set as local time); a day or more means a broken clock or a bogus server stamp (0, seconds taken
+ * for ms), and correcting every duration by it would show absurd times to the agent. Such a sample is discarded.
+ */
+export const MAX_PLAUSIBLE_SKEW_MS = 24 * 3600_000;
+
 interface WindowEntry {
   skew: number;
   rtt: number;

@@ -13,7 +13,7 @@ import {
   type Welcome, type WireError,
 } from '../shared/protocol';
 import { publishableSkew, SkewEstimator, type SkewSample } from '../shared/skew';
-import { validatePersistedState, validateUp } from '../shared/validate';
+import { validLogRecords, validatePersistedState, validateUp } from '../shared/validate';
 import type { AuthProvider } from './auth-provider';
 import { AuthSession, type TokenSource } from './auth-session';
 import { CoalescingWriter } from './coalescing-writer';
@@ -394,8 +394,17 @@ export class Engine {
   }
 
   private async restore(): Promise<void> {
+    const deadline = this.t.storeReadDeadlineMs;
+    // Both reads start now and share one deadline: a hung database delays the start by one deadline at most.
+    const state = withinDeadline(this.deps.store.load(), deadline, 'persisted state');
+    const logs = withinDeadline(this.deps.store.loadLogs(), deadline, 'persisted logs');
+    logs.catch(() => undefined); // awaited below; not an unhandled rejection while the state is read
     try {
-      const loaded = validatePersistedState(await this.deps.store.load());
+      const saved = await state;
+      const loaded = validatePersistedState(saved);
+      if (!loaded.ok && saved !== undefined) {
+        this.log(LogLevel.WARN, `persisted state discarded (${loaded.error.message}); starting fresh`);
+      }
       if (loaded.ok) {
         const { data } = loaded.value.state;
         this.snapshot = data?.snapshot ?? null;
@@ -408,7 +417,7 @@ export class Engine {
       this.log(LogLevel.WARN, `loading persisted state failed: ${String(e)}`);
     }
     try {
-      this.ring.prepend(await this.deps.store.loadLogs());
+      this.ring.prepend(validLogRecords(await logs));
     } catch (e) {
       this.log(LogLevel.WARN, `loading persisted logs failed: ${String(e)}`);
     }
@@ -502,4 +511,12 @@ export class Engine {
     this.recent.push({ time: this.now(), event });
     if (this.recent.length > this.t.recentEventsMax) this.recent.shift();
   }
+}
+
+/** `p`, or a rejection once `ms` passed (an IndexedDB read blocked by another context's transaction never settles). */
+function withinDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the store did not answer within ${ms} ms (${what}); starting without it`)), ms);
+    p.then((v) => { clearTimeout(timer); resolve(v); }, (e: unknown) => { clearTimeout(timer); reject(e); });
+  });
 }
