@@ -23,6 +23,7 @@ import { Hub, type TabRecord } from './hub';
 import { LogRing } from './log-ring';
 import { Poller } from './poller';
 import { inspectionFor, logsFor, masterIsReadOnly, refusal } from './role-policy';
+import { TabThrottle } from './tab-throttle';
 import { StatePublisher, type Publication } from './publisher';
 import { Router } from './router';
 import { buildAgentData } from './state-builder';
@@ -100,6 +101,7 @@ export class Engine {
   /** The data of the last `mute` broadcast: replayed to a tab that connects later, so it knows the mute status. */
   private lastMute: unknown = undefined;
   private readonly watched = new Set<string>();
+  private readonly throttle: TabThrottle;
   private readonly recent: { time: number; event: string }[] = [];
   private logSeqFlushed = 0;
   private logTimer: ReturnType<typeof setTimeout> | undefined;
@@ -112,6 +114,7 @@ export class Engine {
     this.engineId = deps.engineId ?? this.newId();
     this.ring = new LogRing(this.t.logRingSize);
     const log = (level: LogLevel, text: string) => this.log(level, text);
+    this.throttle = new TabThrottle(this.t, log);
     this.hub = new Hub({ now: this.now, timings: this.t, fullState: () => this.publisher.fullJson(), log });
     this.router = new Router({
       cti: deps.cti, timings: this.t, newId: this.newId, log,
@@ -214,6 +217,8 @@ export class Engine {
   /** Every message after hello. Never throws; malformed input gets a typed error and one log line. */
   async handle(tabId: string, raw: unknown): Promise<PostResult> {
     try {
+      const limited = this.hub.get(tabId) ? this.throttle.check(tabId, raw, this.now()) : null;
+      if (limited) return errorResponse(raw, limited);
       const checked = validateUp(raw);
       if (!checked.ok) {
         this.log(LogLevel.WARN, `tab ${tabId}: rejected message: ${checked.error.message}`);
@@ -240,6 +245,7 @@ export class Engine {
   /** Drops a dead or departing tab at once: deliveries, subscriptions, master topics. */
   dropTab(tabId: string, reason: string): void {
     if (!this.hub.remove(tabId)) return;
+    this.throttle.forget(tabId);
     this.log(LogLevel.INFO, `tab ${tabId} dropped (${reason})`);
     for (const change of this.topics.dropTab(tabId)) this.announceMaster(change);
     this.publishTabCount();
