@@ -174,3 +174,31 @@ test('legitimate CRM use keeps working: accept and mute cross tabs, viewContact 
   await ccp.evaluate((id) => window.connect.core.viewContact(id), contactId);
   await expect.poll(() => recordedEvents(crm)).toContain('contact::view');
 });
+
+test('a CRM flooding its CCP frame is throttled with a typed error; the CCP tab is unaffected', async ({ context, openTabs, backend, baseURL }) => {
+  const { ccp, crm } = await ccpAndCrm(context, openTabs);
+  const outcomes = await crm.evaluate((origin) => new Promise<Record<string, number>>((resolve) => {
+    const frame = document.querySelector('iframe')!.contentWindow!;
+    const counts: Record<string, number> = {};
+    const total = 1_030;
+    let seen = 0;
+    addEventListener('message', (e) => {
+      const d = e.data as { source?: string; type?: string; id?: number; ok?: boolean; error?: { type: string } };
+      if (e.origin !== origin || d?.source !== 'connect-sync-bridge' || d.type !== 'result' || (d.id ?? 0) < 700_000) return;
+      const key = d.ok ? 'ok' : d.error!.type;
+      counts[key] = (counts[key] ?? 0) + 1;
+      if (++seen === total) resolve(counts);
+    });
+    for (let i = 0; i < 30; i++) {
+      frame.postMessage({ source: 'connect-sync-bridge', type: 'hello', id: 700_000 + i, hello: { type: 'hello', tabId: `flood-${i}`, protocol: 1, role: 'crm' } }, origin);
+    }
+    for (let i = 0; i < 1_000; i++) {
+      frame.postMessage({ source: 'connect-sync-bridge', type: 'post', id: 710_000 + i, msg: { type: 'inspect' }, timeoutMs: 5000 }, origin);
+    }
+  }), baseURL!);
+  expect(outcomes['ThrottledError'] ?? 0).toBeGreaterThanOrEqual(25 + 500);
+  expect((await inspect(ccp)).tabs.filter((t) => t.tabId.startsWith('flood-')).length).toBeLessThanOrEqual(1);
+  const contactId = await backend.inbound({ username: 'agent1', type: 'chat' });
+  await expect.poll(() => ccp.evaluate(() => window.connect.core.getState().data?.snapshot.contacts.map((c) => c.contactId) ?? []))
+    .toContain(contactId);
+});
