@@ -52,6 +52,9 @@ export function refuseParent(parentOrigin: string, reason: string): void {
 export class IframeRelay {
   private transport: Transport | null = null;
   private lock: HeldLock | null = null;
+  /** Bumped by every hello: one still waiting for its lock when a later one arrives gives up (else both would open
+   * an engine connection, and the earlier one would stay connected, unreachable, for the frame's whole life). */
+  private generation = 0;
   private readonly hellos = new TokenBucket(RELAY_HELLO_LIMIT, Date.now());
   private readonly messages = new TokenBucket(RELAY_MESSAGE_LIMIT, Date.now());
   private readonly listener = (e: MessageEvent): void => { void this.onMessage(e); };
@@ -119,9 +122,15 @@ export class IframeRelay {
     const checked = validateUp(helloIn);
     if (!checked.ok) throw checked.error;
     if (checked.value.type !== 'hello') throw { type: 'ValidationError', message: 'hello.type must be "hello"' };
+    const generation = ++this.generation;
     this.closeRelay();
-    const hello = { ...checked.value, role: TabRole.CRM };
-    this.lock = this.options.locks ? await holdTabLock(hello.tabId, await this.options.locks()) : await holdTabLock(hello.tabId);
+    const hello = { ...checked.value, role: TabRole.CRM }; // whatever role the page claims, it speaks as a CRM
+    const lock = this.options.locks ? await holdTabLock(hello.tabId, await this.options.locks()) : await holdTabLock(hello.tabId);
+    if (generation !== this.generation) {
+      lock?.release();
+      throw wireError(ErrorType.NOT_CONNECTED, 'a later hello replaced this one');
+    }
+    this.lock = lock;
     const transport = this.options.createTransport();
     this.transport = transport;
     return transport.connect(hello, (down) => {
