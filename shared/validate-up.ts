@@ -107,3 +107,18 @@ export function validateUp(msg: unknown): Validated<Up> {
   });
 }
 
+/**
+ * Persisted log lines (another version of the code may have written them): the valid ones, in order.
+ *
+ * @example
+ * ring.prepend(validLogRecords(await store.loadLogs()));
+ */
+export function validLogRecords(x: unknown): LogRecord[] {
+  if (!Array.isArray(x)) return [];
+  const out: LogRecord[] = [];
+  for (const [i, e] of x.entries()) {
+    const r = run(() => logRecord(e, `logs[${i}]`));
+    if (r.ok) out.push({ ...r.value, source: r.value.source || 'engine' });
+  }
+  return out;
+}

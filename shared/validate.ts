@@ -6,6 +6,8 @@
  * first bad field. Validators never throw.
  */
 import { DownType, ErrorType, wireError, type Down, type PersistedState, type StateFull, type WireError } from './protocol';
+import type { AgentConfiguration, AgentData, AgentSnapshot } from './cti';
+import { MAX_PLAUSIBLE_SKEW_MS } from './skew';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: WireError };
 
@@ -19,6 +21,12 @@ export const MAX_URL_CHARS = 2048;
 export const MAX_TOKEN_CHARS = 16 * 1024;
 /** Most log entries in one `log` message (tabs batch at most 500, as the original did). */
 export const MAX_LOG_ENTRIES = 1000;
+/** Largest state version accepted from storage or the wire. A version grows by one per observable change: even a
+ * change every millisecond takes 35 years to reach 2^40, while a bogus huge value (or one near MAX_SAFE_INTEGER,
+ * where `+ 1` stops changing the number) would freeze every tab's gap detection. */
+export const MAX_STATE_VERSION = 2 ** 40;
+/** The last instant a `Date` can hold (ECMA-262): a later epoch-ms value makes `toISOString` throw. */
+const MAX_DATE_MS = 8.64e15;
 
 class Invalid extends Error {}
 
@@ -48,13 +56,20 @@ export function str(o: Obj, key: string, path: string, max: number, optional = f
   return v;
 }
 
-export function num(o: Obj, key: string, path: string, opts: { optional?: boolean; integer?: boolean; min?: number } = {}): number | undefined {
+export function num(o: Obj, key: string, path: string,
+  opts: { optional?: boolean; integer?: boolean; min?: number; max?: number } = {}): number | undefined {
   const v = o[key];
   if (v === undefined && opts.optional) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${path}.${key} must be a finite number`);
   if (opts.integer && !Number.isInteger(v)) fail(`${path}.${key} must be an integer`);
   if (opts.min !== undefined && v < opts.min) fail(`${path}.${key} must be at least ${opts.min}`);
+  if (opts.max !== undefined && v > opts.max) fail(`${path}.${key} must be at most ${opts.max}`);
   return v;
+}
+
+export function strings(o: Obj, key: string, path: string): void {
+  const v = o[key];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) fail(`${path}.${key} must be an array of strings`);
 }
 
 export function bool(o: Obj, key: string, path: string): boolean | undefined {
@@ -91,16 +106,28 @@ export function run<T>(build: () => T): Validated<T> {
 // Down
 // ------------------------------------------------------------------------------------------------------------
 
-function stateFull(o: Obj, p: string): StateFull {
+/** `deep`: the data is checked as the engine checks the backend's answers (persisted state: another version of the
+ * code, or a corrupted database, may have written it); a down message from the engine only needs its structure. */
+function stateFull(o: Obj, p: string, deep = false): StateFull {
   if (o.data !== null) {
     const d = obj(o.data, `${p}.data`);
-    obj(d.snapshot, `${p}.data.snapshot`);
-    obj(d.configuration, `${p}.data.configuration`);
+    if (deep) {
+      agentData(d, `${p}.data`);
+    } else {
+      obj(d.snapshot, `${p}.data.snapshot`);
+      obj(d.configuration, `${p}.data.configuration`);
+    }
   }
-  num(o, 'version', p, { integer: true, min: 0 });
-  num(o, 'skew', p);
+  num(o, 'version', p, { integer: true, min: 0, max: MAX_STATE_VERSION });
+  num(o, 'skew', p, { min: -MAX_PLAUSIBLE_SKEW_MS, max: MAX_PLAUSIBLE_SKEW_MS });
   bool(o, 'stale', p);
   return o as unknown as StateFull;
+}
+
+function agentData(d: Obj, p: string): AgentData {
+  agentSnapshot(d.snapshot, `${p}.snapshot`);
+  agentConfiguration(d.configuration, `${p}.configuration`);
+  return d as unknown as AgentData;
 }
 
 function downBody(o: Obj, type: DownType): Down {
@@ -173,10 +200,66 @@ export function validatePersistedState(x: unknown): Validated<PersistedState> {
     const o = obj(x, 'persisted');
     const s = obj(o.state, 'persisted.state');
     if (s.type !== DownType.STATE) fail('persisted.state.type must be state');
-    stateFull(s, 'persisted.state');
+    stateFull(s, 'persisted.state', true);
     if (o.nextToken !== null && typeof o.nextToken !== 'string') fail('persisted.nextToken must be a string or null');
-    num(o, 'savedAt', 'persisted');
+    num(o, 'savedAt', 'persisted', { min: 1, max: MAX_DATE_MS });
     str(o, 'engineId', 'persisted', MAX_ID_CHARS);
     return o as unknown as PersistedState;
   });
+}
+
+/**
+ * Checks the assembled configuration the API objects rely on: the S1h fields, the routing profile, and the three
+ * lists (permissions, agent states with their type and name, dialable countries).
+ *
+ * @example
+ * const r = validateAgentConfiguration(saved.state.data.configuration);
+ */
+export function validateAgentConfiguration(x: unknown): Validated<AgentConfiguration> {
+  return run(() => agentConfiguration(x, 'configuration'));
+}
+
+function agentConfiguration(x: unknown, p: string): AgentConfiguration {
+  const c = obj(x, p);
+  if (typeof c.name !== 'string') fail(`${p}.name must be a string`);
+  if (typeof c.softphoneEnabled !== 'boolean') fail(`${p}.softphoneEnabled must be a boolean`);
+  if (typeof c.softphoneAutoAccept !== 'boolean') fail(`${p}.softphoneAutoAccept must be a boolean`);
+  if (c.extension !== undefined && typeof c.extension !== 'string') fail(`${p}.extension must be a string`);
+  obj(c.routingProfile, `${p}.routingProfile`);
+  if (c.agentPreferences !== undefined) obj(c.agentPreferences, `${p}.agentPreferences`);
+  strings(c, 'permissions', p);
+  strings(c, 'dialableCountries', p);
+  if (!Array.isArray(c.agentStates)) fail(`${p}.agentStates must be an array`);
+  c.agentStates.forEach((s: unknown, i: number) => {
+    const so = obj(s, `${p}.agentStates[${i}]`);
+    str(so, 'type', `${p}.agentStates[${i}]`, MAX_NAME_CHARS);
+    str(so, 'name', `${p}.agentStates[${i}]`, MAX_NAME_CHARS);
+  });
+  return c as unknown as AgentConfiguration;
+}
+
+/** The agent snapshot's structure the engine and the events rely on (shared by `validate-snapshot.ts`). */
+export function agentSnapshot(x: unknown, p: string): AgentSnapshot {
+  const s = obj(x, p);
+  const state = obj(s.state, `${p}.state`);
+  str(state, 'type', `${p}.state`, MAX_NAME_CHARS);
+  str(state, 'name', `${p}.state`, MAX_NAME_CHARS);
+  num(s, 'snapshotTimestamp', p);
+  if (!Array.isArray(s.contacts)) fail(`${p}.contacts must be an array`);
+  s.contacts.forEach((c: unknown, i: number) => {
+    const path = `${p}.contacts[${i}]`;
+    const co = obj(c, path);
+    str(co, 'contactId', path, MAX_NAME_CHARS);
+    const cs = obj(co.state, `${path}.state`);
+    str(cs, 'type', `${path}.state`, MAX_NAME_CHARS);
+    num(cs, 'timestamp', `${path}.state`);
+    if (!Array.isArray(co.connections)) fail(`${path}.connections must be an array`);
+    co.connections.forEach((k: unknown, j: number) => {
+      const kp = `${path}.connections[${j}]`;
+      const ko = obj(k, kp);
+      str(ko, 'connectionId', kp, MAX_NAME_CHARS);
+      obj(ko.state, `${kp}.state`);
+    });
+  });
+  return s as unknown as AgentSnapshot;
 }

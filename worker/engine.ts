@@ -14,7 +14,7 @@ import {
 } from '../shared/protocol';
 import { publishableSkew, SkewEstimator, type SkewSample } from '../shared/skew';
 import { validatePersistedState } from '../shared/validate';
-import { validateUp } from '../shared/validate-up';
+import { validateUp, validLogRecords } from '../shared/validate-up';
 import type { AuthProvider } from './auth-provider';
 import { AuthSession, type TokenSource } from './auth-session';
 import { CoalescingWriter } from './coalescing-writer';
@@ -23,6 +23,8 @@ import { ackJson, errorResponse, eventJson, logJson } from './down-messages';
 import { Hub, type TabRecord } from './hub';
 import { LogRing } from './log-ring';
 import { Poller } from './poller';
+import { inspectionFor, logsFor, masterIsReadOnly, refusal } from './role-policy';
+import { TabThrottle } from './tab-throttle';
 import { StatePublisher, type Publication } from './publisher';
 import { Router } from './router';
 import { buildAgentData } from './state-builder';
@@ -111,6 +113,7 @@ export class Engine {
   /** The data of the last `mute` broadcast: replayed to a tab that connects later, so it knows the mute status. */
   private lastMute: unknown = undefined;
   private readonly watched = new Set<string>();
+  private readonly throttle: TabThrottle;
   private readonly recent: { time: number; event: string }[] = [];
   private logSeqFlushed = 0;
   private logTimer: ReturnType<typeof setTimeout> | undefined;
@@ -123,6 +126,7 @@ export class Engine {
     this.engineId = deps.engineId ?? this.newId();
     this.ring = new LogRing(this.t.logRingSize);
     const log = (level: LogLevel, text: string) => this.log(level, text);
+    this.throttle = new TabThrottle(this.t, log);
     this.hub = new Hub({ now: this.now, timings: this.t, fullState: () => this.publisher.fullJson(), log });
     this.router = new Router({
       cti: deps.cti, timings: this.t, newId: this.newId, log,
@@ -195,6 +199,12 @@ export class Engine {
     if (hello.protocol !== PROTOCOL_VERSION) {
       return this.rejectHello(wireError(ErrorType.PROTOCOL, `engine speaks protocol ${PROTOCOL_VERSION}, tab ${hello.protocol}`));
     }
+    const current = this.hub.get(hello.tabId);
+    if (current && current.role !== hello.role) {
+      // A tab id keeps its role while connected: a CRM naming a CCP tab's id would otherwise replace that tab (its
+      // deliveries cut) and inherit its master topics — the ringtone among them.
+      return this.rejectHello(wireError(ErrorType.FORBIDDEN, `tab ${hello.tabId} is connected as ${current.role}; a ${hello.role} hello may not replace it`));
+    }
     const wantsLogs = hello.wantsLogs === true || hello.role === TabRole.INSPECTOR;
     const { replaced } = this.hub.add({ tabId: hello.tabId, role: hello.role, url: hello.url, wantsLogs, push, release });
     this.watch(hello.tabId);
@@ -202,7 +212,10 @@ export class Engine {
     if (this.authEpisode === 'announced') this.hub.send(hello.tabId, eventJson(EventType.AUTH_FAIL));
     if (this.accessEpisode) this.hub.send(hello.tabId, eventJson(EventType.ACCESS_DENIED));
     if (this.lastMute !== undefined) this.hub.send(hello.tabId, eventJson(EventType.MUTE, this.lastMute));
-    if (wantsLogs && this.ring.size) this.hub.send(hello.tabId, logJson(this.ring.toArray()));
+    if (wantsLogs && this.ring.size) {
+      const lines = logsFor(hello.role, hello.tabId, this.ring.toArray());
+      if (lines.length) this.hub.send(hello.tabId, logJson(lines));
+    }
     this.log(LogLevel.INFO, `tab ${hello.tabId} (${hello.role}) ${replaced ? 'reconnected' : 'connected'}`);
     if (!replaced) this.publishTabCount();
     if (this.ready && (this.terminated || this.authEpisode !== 'none' || !this.auth.hasToken)) void this.tryProviderFor(hello.tabId);
@@ -215,6 +228,8 @@ export class Engine {
   /** Every message after hello. Never throws; malformed input gets a typed error and one log line. */
   async handle(tabId: string, raw: unknown): Promise<PostResult> {
     try {
+      const limited = this.hub.get(tabId) ? this.throttle.check(tabId, raw, this.now()) : null;
+      if (limited) return errorResponse(raw, limited);
       const checked = validateUp(raw);
       if (!checked.ok) {
         this.log(LogLevel.WARN, `tab ${tabId}: rejected message: ${checked.error.message}`);
@@ -226,6 +241,11 @@ export class Engine {
       if (checked.value.type === UpType.HELLO) {
         return errorResponse(raw, wireError(ErrorType.VALIDATION, `already connected as ${tabId}; hello is only the first message`));
       }
+      const refused = refusal(tab.role, checked.value);
+      if (refused) {
+        this.log(LogLevel.WARN, `tab ${tabId}: refused: ${refused.message}`);
+        return errorResponse(raw, refused);
+      }
       return await this.dispatch(tab, checked.value);
     } catch (e) {
       this.log(LogLevel.ERROR, `tab ${tabId}: handling failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
@@ -236,6 +256,7 @@ export class Engine {
   /** Drops a dead or departing tab at once: deliveries, subscriptions, master topics. */
   dropTab(tabId: string, reason: string): void {
     if (!this.hub.remove(tabId)) return;
+    this.throttle.forget(tabId);
     this.log(LogLevel.INFO, `tab ${tabId} dropped (${reason})`);
     for (const change of this.topics.dropTab(tabId)) this.announceMaster(change);
     this.publishTabCount();
@@ -247,7 +268,7 @@ export class Engine {
       engineId: this.engineId, transport: this.deps.transport,
       ...(this.deps.epoch !== undefined ? { epoch: this.deps.epoch } : {}),
       version: this.publisher.state.version, skew: this.publisher.state.skew, skewRtt: est ? est.rtt : null,
-      pollsPerMinute: this.poller.pollsInWindow(), polling: this.poller.status, tabs: this.hub.info(),
+      pollsPerMinute: this.poller.pollsInWindow(), polling: this.poller.status, tabCount: this.hub.count, tabs: this.hub.info(),
       topics: this.topics.snapshot(), recentEvents: [...this.recent],
     };
   }
@@ -268,7 +289,7 @@ export class Engine {
       case UpType.REQUEST:
         return this.router.handle(msg);
       case UpType.MASTER:
-        return this.master(tab.tabId, msg);
+        return this.master(tab, msg);
       case UpType.BROADCAST:
         this.noteEvent(msg.event);
         if (msg.event === EventType.MUTE) this.lastMute = msg.data;
@@ -287,9 +308,9 @@ export class Engine {
         for (const entry of msg.entries) this.appendLog({ ...entry, source: tab.tabId });
         return undefined;
       case UpType.INSPECT:
-        return this.inspect();
+        return inspectionFor(tab.role, tab.tabId, this.inspect());
       case UpType.TERMINATE:
-        this.terminate(tab.tabId);
+        this.terminate(tab);
         return undefined;
       case UpType.BYE:
         this.dropTab(tab.tabId, 'bye');
@@ -297,7 +318,13 @@ export class Engine {
     }
   }
 
-  private master(tabId: string, msg: MasterRequest) {
+  private master(tab: TabRecord, msg: MasterRequest) {
+    const tabId = tab.tabId;
+    if (masterIsReadOnly(tab.role, msg.topic)) {
+      // Looking is allowed, holding is not: no claim, no place in the queue for a hand-over.
+      const masterId = this.topics.masterOf(msg.topic);
+      return { topic: msg.topic, masterId, isMaster: false };
+    }
     switch (msg.method) {
       case MasterMethod.CHECK:
         return this.topics.check(msg.topic, tabId);
@@ -336,8 +363,8 @@ export class Engine {
     return { error };
   }
 
-  private terminate(tabId: string): void {
-    this.log(LogLevel.INFO, `terminate from tab ${tabId}: polling stopped, session forgotten`);
+  private terminate(tab: TabRecord): void {
+    this.log(LogLevel.INFO, `terminate (logout) from tab ${tab.tabId} (${tab.role}): polling stopped, session forgotten`);
     this.terminated = true;
     this.poller.stop();
     this.auth.clear();
@@ -383,8 +410,17 @@ export class Engine {
   }
 
   private async restore(): Promise<void> {
+    const deadline = this.t.storeReadDeadlineMs;
+    // Both reads start now and share one deadline: a hung database delays the start by one deadline at most.
+    const state = withinDeadline(this.deps.store.load(), deadline, 'persisted state');
+    const logs = withinDeadline(this.deps.store.loadLogs(), deadline, 'persisted logs');
+    logs.catch(() => undefined); // awaited below; not an unhandled rejection while the state is read
     try {
-      const loaded = validatePersistedState(await this.deps.store.load());
+      const saved = await state;
+      const loaded = validatePersistedState(saved);
+      if (!loaded.ok && saved !== undefined) {
+        this.log(LogLevel.WARN, `persisted state discarded (${loaded.error.message}); starting fresh`);
+      }
       if (loaded.ok) {
         const { data } = loaded.value.state;
         this.snapshot = data?.snapshot ?? null;
@@ -397,7 +433,7 @@ export class Engine {
       this.log(LogLevel.WARN, `loading persisted state failed: ${String(e)}`);
     }
     try {
-      this.ring.prepend(await this.deps.store.loadLogs());
+      this.ring.prepend(validLogRecords(await logs));
     } catch (e) {
       this.log(LogLevel.WARN, `loading persisted logs failed: ${String(e)}`);
     }
@@ -478,7 +514,12 @@ export class Engine {
     this.logSeqFlushed = seq;
     if (!entries.length) return;
     const json = logJson(entries);
-    for (const tab of this.hub.records()) if (tab.wantsLogs) this.hub.send(tab.tabId, json);
+    for (const tab of this.hub.records()) {
+      if (!tab.wantsLogs) continue;
+      const lines = logsFor(tab.role, tab.tabId, entries);
+      if (lines === entries) this.hub.send(tab.tabId, json);
+      else if (lines.length) this.hub.send(tab.tabId, logJson(lines));
+    }
     this.deps.store.appendLogs(entries).catch(() => undefined); // a failing store must not log about itself in a loop
   }
 
@@ -486,4 +527,12 @@ export class Engine {
     this.recent.push({ time: this.now(), event });
     if (this.recent.length > this.t.recentEventsMax) this.recent.shift();
   }
+}
+
+/** `p`, or a rejection once `ms` passed (an IndexedDB read blocked by another context's transaction never settles). */
+function withinDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the store did not answer within ${ms} ms (${what}); starting without it`)), ms);
+    p.then((v) => { clearTimeout(timer); resolve(v); }, (e: unknown) => { clearTimeout(timer); reject(e); });
+  });
 }
