@@ -127,6 +127,17 @@ export class EngineLink {
     this.fire({ type: UpType.BROADCAST, event, data });
   }
 
+  /** `broadcast`, telling the caller whether the engine took it: null, or its typed refusal (e.g. `ForbiddenError`
+   * for a broadcast the tab's role may not make). Always settles. */
+  async tryBroadcast(event: string, data?: unknown): Promise<WireError | null> {
+    try {
+      const res = await this.post({ type: UpType.BROADCAST, event, data }, CONTROL_TIMEOUT_MS);
+      return res && (res as Response).type === DownType.RESPONSE && !(res as Response).ok ? (res as { error: WireError }).error : null;
+    } catch (e) {
+      return toWireError(e);
+    }
+  }
+
   reloadConfiguration(): void {
     this.fire({ type: UpType.RELOAD_CONFIGURATION });
   }

@@ -27,6 +27,8 @@ import {
   validateConduitUp, type ApiRequest, type ConduitMasterRequest, type ConduitUp,
 } from './streams-conduit';
 import { fromStreamsLogEntry, toStreamsAgentData, toStreamsLogEntry } from './streams-shapes';
+import { TokenBucket } from '../../shared/rate-limit';
+import { RELAY_MESSAGE_LIMIT } from './iframe-relay';
 import { randomId, toWireError, type Transport } from './transport';
 
 /** The genuine CCP asks its parent for `configure` again when none came within 1 s of its load (a reloaded frame
@@ -64,6 +66,8 @@ export class ConduitRelay {
   private logTimer: ReturnType<typeof setInterval> | undefined;
   private pendingLogs: LogRecord[] = [];
   private stopped = false;
+  /** The same flood control as our own bridge: one looping or hostile page cannot make the frame flood the engine. */
+  private readonly bucket = new TokenBucket(RELAY_MESSAGE_LIMIT, Date.now());
   private readonly listener = (e: MessageEvent): void => this.onMessage(e);
   private readonly onPageHide = (): void => this.stop();
 
@@ -107,6 +111,13 @@ export class ConduitRelay {
       }
       this.mode = 'conduit';
       this.openLink();
+    }
+    if (!this.bucket.take(Date.now())) {
+      const error = wireError(ErrorType.THROTTLED, `too many ${String((e.data as { event: unknown }).event).slice(0, 64)} messages from the CRM page; retry later`);
+      const id = checked.ok && 'requestId' in checked.value ? checked.value.requestId : undefined;
+      if (id && checked.ok && checked.value.event === ConduitUpEvent.API_REQUEST) this.apiResponse(id, undefined, error);
+      if (id && checked.ok && checked.value.event === ConduitUpEvent.MASTER_REQUEST) this.masterResponse(id, undefined, error);
+      return;
     }
     if (!checked.ok) {
       const { error, answer } = checked.rejection;
@@ -296,8 +307,13 @@ export class ConduitRelay {
         return;
       case BroadcastRoute.EVERY_TAB:
         // The engine echoes it to every tab, this one included (the genuine library's `contact.onAccepted` and mute
-        // feedback depend on the echo).
-        void this.withLink((link) => link.broadcast(name, toJsonData(data))).catch(() => undefined);
+        // feedback depend on the echo). What a CRM may not raise across tabs (the engine's role rules: e.g.
+        // `contact::screen_sharing_started`) still reaches its own page, as a CCP that drops it would leave it.
+        void this.withLink((link) => link.tryBroadcast(name, toJsonData(data))).then((refused) => {
+          if (!refused) return;
+          if (refused.type === ErrorType.FORBIDDEN) this.toParent(name, data);
+          else this.options.log('warn', `conduit: broadcast ${name} not delivered: ${refused.type}: ${refused.message}`);
+        }, () => undefined);
     }
   }
 
