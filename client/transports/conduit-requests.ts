@@ -1,6 +1,6 @@
 /**
  * Which `api_request` methods of a genuine Streams CRM the CCP frame serves, and the params it hands the engine.
- * Served methods are the CTI operations the engine routes (same names, camelCase, as our own `connect` API sends):
+ * Served methods are CTI operations the engine routes (same names, camelCase, as our own `connect` API sends):
  * they go through the engine's router with its deadlines, idempotency and role rules. Any other method is answered
  * at once with a typed `UnknownMethodError`.
  */
@@ -8,8 +8,17 @@ import { operationOf, type CtiOperation } from '../../shared/cti';
 import type { WireError } from '../../shared/protocol';
 import { unservedMethodError } from './streams-conduit';
 
-/** Operations a tab may not ask for (the engine's own long poll). */
-const ENGINE_ONLY: ReadonlySet<CtiOperation> = new Set<CtiOperation>(['GetAgentSnapshot']);
+/**
+ * The operations served to a genuine CRM: what its API sends for the guide's calls (as our own `connect` API does).
+ * Not the CTI reads (`getAgentConfiguration`, `getAgentStates`, …: the page receives them in `agent::update`), nor
+ * `getNewAuthToken` (a CRM holds no session), nor the engine's own long poll.
+ */
+export const SERVED_CONDUIT_METHODS: ReadonlySet<CtiOperation> = new Set<CtiOperation>([
+  'PutAgentState', 'UpdateAgentConfiguration', 'CreateOutboundContact', 'GetEndpoints', 'AcceptContact',
+  'RejectContact', 'ClearContact', 'CompleteContact', 'NotifyContactIssue', 'CreateAdditionalConnection',
+  'ToggleActiveConnections', 'ConferenceConnections', 'DestroyConnection', 'HoldConnection', 'ResumeConnection',
+  'SendDigits', 'CreateTransport', 'SendSoftphoneCallMetrics', 'SendSoftphoneCallReport', 'CreateTaskContact',
+]);
 
 /**
  * Methods the genuine 2.28.2 library can send that this CCP does not serve (no CTI operation behind them in our
@@ -73,7 +82,7 @@ function trimEndpoint(e: unknown): unknown {
  */
 export function toEngineRequest(method: string, params: Obj): EngineRequest {
   const op = operationOf(method);
-  if (!op || ENGINE_ONLY.has(op) || method !== op.charAt(0).toLowerCase() + op.slice(1)) {
+  if (!op || !SERVED_CONDUIT_METHODS.has(op) || method !== op.charAt(0).toLowerCase() + op.slice(1)) {
     return { ok: false, error: unservedMethodError(method) };
   }
   switch (op) {

@@ -4,7 +4,7 @@ import { ErrorType, MAX_UP_MESSAGE_CHARS } from '../../shared/protocol';
 import {
   broadcastRoute, BroadcastRoute, conduitErrorString, ConduitUpEvent, looksLikeConduit, validateConduitUp,
 } from './streams-conduit';
-import { toEngineRequest, UNSERVED_CONDUIT_METHODS } from './conduit-requests';
+import { SERVED_CONDUIT_METHODS, toEngineRequest, UNSERVED_CONDUIT_METHODS } from './conduit-requests';
 
 describe('validateConduitUp: every CRM → frame message', () => {
   test('not a conduit message at all: our bridge, unrelated traffic, null → null (ignored)', () => {
@@ -80,14 +80,22 @@ describe('broadcast routes and errors', () => {
 });
 
 describe('toEngineRequest: served and unserved methods', () => {
+  test('every served method maps to a CTI operation', () => {
+    for (const op of SERVED_CONDUIT_METHODS) {
+      const method = op.charAt(0).toLowerCase() + op.slice(1);
+      assert.equal(toEngineRequest(method, {}).ok, true, method);
+    }
+  });
+
   test('CTI methods pass through by their camelCase name', () => {
     assert.deepEqual(toEngineRequest('acceptContact', { contactId: 'c' }), { ok: true, method: 'acceptContact', params: { contactId: 'c' } });
     assert.deepEqual(toEngineRequest('putAgentState', { state: { name: 'Lunch', type: 'not_routable' }, enqueueNextState: true }),
       { ok: true, method: 'putAgentState', params: { state: { name: 'Lunch', type: 'not_routable' }, enqueueNextState: true } });
   });
 
-  test('every unserved method is a typed UnknownMethodError at once; a wrong case or the long poll too', () => {
-    for (const method of [...Object.keys(UNSERVED_CONDUIT_METHODS), 'AcceptContact', 'AgentAppService.VoiceId.describeSpeaker']) {
+  test('every unserved method is a typed UnknownMethodError at once; a wrong case, a CTI read or the session refresh too', () => {
+    for (const method of [...Object.keys(UNSERVED_CONDUIT_METHODS), 'AcceptContact', 'AgentAppService.VoiceId.describeSpeaker',
+      'getNewAuthToken', 'getAgentConfiguration', 'sendClientLogs']) {
       const r = toEngineRequest(method, {});
       assert.equal(r.ok, false, method);
       assert.equal(!r.ok && r.error.type, ErrorType.UNKNOWN_METHOD, method);
