@@ -15,14 +15,15 @@ const ISSUE_METHODS = [
 describe('the conduit method table', () => {
   test('every method of the issue is either served (a CTI operation of that name) or listed as unserved', () => {
     for (const method of ISSUE_METHODS) {
-      const served = SERVED_CONDUIT_METHODS.has(method);
+      const op = operationOf(method);
+      const served = op !== undefined && SERVED_CONDUIT_METHODS.has(op);
       assert.notEqual(served, method in UNSERVED_CONDUIT_METHODS, `${method}: exactly one of served / unserved`);
-      if (served) assert.ok(operationOf(method), `${method} names a CTI operation`);
     }
   });
 
   test('a served method reaches the engine under its own name', () => {
-    for (const method of SERVED_CONDUIT_METHODS) {
+    for (const op of SERVED_CONDUIT_METHODS) {
+      const method = op.charAt(0).toLowerCase() + op.slice(1);
       const r = toEngineRequest(method, { contactId: 'c-1' });
       assert.equal(r.ok, true, method);
       assert.equal(r.ok && r.method, method);
