@@ -1,6 +1,7 @@
 /**
  * `npm start`: builds the bundles when they are missing or older than the sources, then starts the CTI backend
- * (CCP, bundles, control API) on CTI_PORT (8080) and the demo CRM on CRM_PORT (8081), another origin on purpose.
+ * (CCP, bundles, control API) on CTI_PORT (8080) and the demo CRM on CRM_PORT (8081), another origin on purpose; the CRM
+ * server also serves `genuine.html`, a CRM page on the genuine amazon-connect-streams release (issue #14).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   const crm = await startCrmServer({ ccpUrl: backend.url });
   console.log(`CTI backend and CCP: ${backend.url}/ccp   (logins agent1…agent5, password "connect")`);
   console.log(`Demo CRM:            ${crm.url}`);
+  console.log(`Genuine Streams CRM: ${crm.url}/genuine.html   (the unmodified amazon-connect-streams release)`);
   const banner = controlBanner(backend.controlToken);
   if (banner) console.log(banner);
   const stop = async (): Promise<void> => { await Promise.all([backend.close(), crm.close()]); process.exit(0); };
