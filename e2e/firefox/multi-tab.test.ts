@@ -13,7 +13,7 @@ import {
 /** A topic of the test's own, so library features that use real topics (ringtone, login popup) do not interfere. */
 const TOPIC = 'e2e::firefox-topic';
 
-describe('Firefox: CCP tabs over one SharedWorker', { timeout: TEST_TIMEOUT_MS * 6 }, () => {
+describe('Firefox: CCP tabs over one SharedWorker', { timeout: TEST_TIMEOUT_MS * 7 }, () => {
   let servers: Servers;
   let ff: Firefox | undefined;
   before(async () => { servers = await startServers(); });
@@ -83,6 +83,27 @@ describe('Firefox: CCP tabs over one SharedWorker', { timeout: TEST_TIMEOUT_MS *
       await expectContactEverywhere(survivors, contactId, (v) => v !== 'gone', 'the survivors see a new chat');
     });
   }
+
+  test('the tab whose process hosts the SharedWorker is killed: the worker dies with it, the others start a new one', { timeout: TEST_TIMEOUT_MS }, async () => {
+    // Firefox runs a SharedWorker in a content process of its site, the one of the tab that started it: the first.
+    const [first, ...others] = await openCcpTabs(ff!, 3);
+    const engineOf = (p: typeof first) => withDeadline(p!.evaluate(async () => (await window.connect.core.inspect()).engineId), 10_000, 'inspect');
+    const before = await engineOf(others[0]);
+    await until(async () => (await others[0]!.evaluate(() => window.connect.core.getNumberOfConnectedCCPs())) === 3, 'three connected CCPs');
+    const pid = await contentProcessOf(ff!, first!);
+    process.kill(pid, 'SIGKILL');
+    await until(async () => !ff!.tabProcesses().has(pid), 'the content process is gone');
+    await until(async () => {
+      const engines = await Promise.all(others.map((p) => engineOf(p).catch(() => 'no answer')));
+      return engines.every((e) => e !== before && e === engines[0] && e !== 'no answer') ? 'ok' : engines.join(',');
+    }, 'the survivors share a new engine');
+    await until(async () => (await others[0]!.evaluate(() => window.connect.core.getNumberOfConnectedCCPs())) === 2, 'two connected CCPs');
+    const contactId = await servers.backend.inbound({ username: 'agent1', type: 'chat' });
+    const s = await expectConsistent(others, { contacts: 1 });
+    assert.equal(s.data!.snapshot.contacts[0]!.contactId, contactId);
+    await setState(others[1]!, 'Available');
+    await expectConsistent(others, { stateName: 'Available' });
+  });
 
   test('the CCP page: an inbound call rings in every tab and a click on Accept connects it everywhere', { timeout: TEST_TIMEOUT_MS }, async () => {
     const tabs = await openCcpTabs(ff!, 3);
