@@ -9,11 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { Page, Target } from 'puppeteer-core';
 import {
-  CRM_URL, CROSS_SITE_CRM_URL, CTI_URL, launchFirefox, sleep, startServers, TEST_TIMEOUT_MS, until, withDeadline,
+  CALL_MS, CRM_URL, CROSS_SITE_CRM_URL, CTI_URL, launchFirefox, sleep, startServers, TEST_TIMEOUT_MS, until, withDeadline,
   type Firefox, type Servers,
 } from './harness';
 import {
-  accept, ccpFrame, contentProcessOf, expectConsistent, isMaster, expectContactEverywhere, openCcpTabs, openTab, recordedStreams, recordStreams,
+  accept, ccpFrame, expectConsistent, isMaster, killTab, expectContactEverywhere, openCcpTabs, openTab, recordedStreams, recordStreams,
   singleLeader, waitForAgent,
 } from './tabs';
 
@@ -34,7 +34,7 @@ async function recordCrmMessages(page: Page, hostname: string): Promise<void> {
 }
 
 function crmMessages(page: Page): Promise<string[]> {
-  return withDeadline(page.evaluate(() => (window as unknown as { __crmMessages?: string[] }).__crmMessages ?? []), 10_000, 'CRM messages');
+  return withDeadline(page.evaluate(() => (window as unknown as { __crmMessages?: string[] }).__crmMessages ?? []), CALL_MS, 'CRM messages');
 }
 
 /**
@@ -107,7 +107,7 @@ describe('Firefox: the CCP embedded in a CRM', { timeout: TEST_TIMEOUT_MS * 4 },
       await sleep(NOTHING_MS);
       // The CSP frame-ancestors header stops Firefox from rendering the CCP in the frame…
       const frame = page.frames().find((f) => f.url().startsWith(`${CTI_URL}/ccp`));
-      const framedText = frame ? await withDeadline(frame.evaluate(() => document.body?.innerText ?? ''), 5000, 'frame').catch(() => '') : '';
+      const framedText = frame ? await withDeadline(frame.evaluate(() => document.body?.innerText ?? ''), CALL_MS, 'frame').catch(() => '') : '';
       assert.doesNotMatch(framedText, /agent1|Available|Offline/);
       // …and the page receives no agent data through the API.
       assert.equal(await page.evaluate(() => window.connect.core.getState().data), null);
@@ -158,9 +158,7 @@ describe('Firefox: the CCP embedded in a CRM', { timeout: TEST_TIMEOUT_MS * 4 },
     const before = await a.evaluate(() => window.connect.core.getNumberOfConnectedCCPs());
     // The CRM page's content process ends at once: no pagehide in the page; its CCP frame (another site, so another
     // process) loses its embedder.
-    const pid = await contentProcessOf(ff!, b);
-    process.kill(pid, 'SIGKILL');
-    await until(async () => !ff!.tabProcesses().has(pid), 'the content process is gone');
+    await killTab(ff!, b);
     const survivors = [a, c];
     await until(async () => (await Promise.all(survivors.map((p) => isMaster(p, TOPIC)))).some(Boolean), 'a survivor takes the topic');
     assert.equal((await Promise.all(survivors.map((p) => isMaster(p, TOPIC)))).filter(Boolean).length, 1, 'exactly one survivor holds it');

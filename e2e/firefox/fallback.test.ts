@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { Page } from 'puppeteer-core';
-import { CTI_URL, launchFirefox, startServers, TEST_TIMEOUT_MS, until, withDeadline, type Firefox, type Servers } from './harness';
+import { launchFirefox, startServers, TEST_TIMEOUT_MS, type Firefox, type Servers } from './harness';
 import {
-  accept, contentProcessOf, expectConsistent, expectContactEverywhere, openCcpTabs, setState, singleLeader, transportInfo,
+  accept, expectConsistent, expectContactEverywhere, openCcpTabs, setState, singleLeader, transportInfo, killTab,
 } from './tabs';
 
 /** Removes SharedWorker before any page script runs, as an engine without it would be. */
@@ -52,12 +52,7 @@ describe('Firefox without SharedWorker: the BroadcastChannel fallback', { timeou
       if (how === 'closed') {
         await leader.close({ runBeforeUnload: true });
       } else {
-        // No pagehide: only the release of the dead tab's Web Locks tells the others.
-        const pid = await contentProcessOf(ff!, leader);
-        process.kill(pid, 'SIGKILL');
-        await until(async () => !ff!.tabProcesses().has(pid), 'the content process is gone');
-        const where = await withDeadline(leader.evaluate(() => location.href), 5000, 'the killed tab').catch(() => 'gone');
-        assert.ok(!where.startsWith(CTI_URL), `the killed tab still shows ${where}`);
+        await killTab(ff!, leader); // no pagehide: only the release of its Web Locks tells the others
       }
       const next = await singleLeader(survivors, epoch);
       assert.ok(next.epoch > epoch);

@@ -12,7 +12,7 @@
  * @example
  * const servers = await startServers();
  * const ff = await launchFirefox();
- * const tabs = await openCcpTabs(ff, servers, 3);
+ * const tabs = await openCcpTabs(ff, 3);
  * await expectConsistent(tabs);
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -41,10 +41,20 @@ export const CONVERGE_MS = 30_000;
 export const TEST_TIMEOUT_MS = 180_000;
 /** Polling interval of convergence waits: often enough to see a change soon, rarely enough to leave the CPU alone. */
 const POLL_MS = 100;
+/** One call into a page: it answers at once unless the page is gone, and then it never does. */
+export const CALL_MS = 10_000;
+/** Starting Firefox with a fresh profile, or the backend (tsx compiles on start), takes seconds on a loaded machine. */
+const START_MS = 60_000;
+/** A browser or backend asked to stop that has not after this long is hung: it is killed. */
+const STOP_MS = 15_000;
 
 const children = new Set<ChildProcess>();
+const killChildren = (): void => { for (const c of children) if (c.exitCode === null) c.kill('SIGKILL'); };
 // A runner interrupted mid-test still leaves no backend or browser behind.
-process.on('exit', () => { for (const c of children) if (c.exitCode === null) c.kill('SIGKILL'); });
+process.on('exit', killChildren);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => { killChildren(); process.exit(1); });
+}
 
 /** Rejects with `what` unless `promise` settles within `ms` (a call to a dead tab never settles on its own). */
 export async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -68,6 +78,7 @@ export async function until(probe: () => Promise<string | boolean>, message: str
   let last: unknown = 'never answered';
   for (;;) {
     try {
+      // Each probe may use what is left of the deadline, and at least a second (so the last one can answer).
       last = await withDeadline(probe(), Math.max(1000, deadline - Date.now()), message);
       if (last === 'ok' || last === true) return;
     } catch (e) {
@@ -102,7 +113,7 @@ export async function startServers(): Promise<Servers> {
   children.add(proc);
   const stop = async (): Promise<void> => {
     proc.kill('SIGTERM');
-    if (!await ends(proc, 5000)) proc.kill('SIGKILL');
+    if (!await ends(proc, STOP_MS)) proc.kill('SIGKILL');
     children.delete(proc);
   };
   try {
@@ -110,7 +121,7 @@ export async function startServers(): Promise<Servers> {
       if (proc.exitCode !== null) throw new Error(`start.ts exited with ${proc.exitCode}`);
       const [cti, crm] = await Promise.all([fetch(`${CTI_URL}/healthz`), fetch(CRM_URL)]);
       return cti.ok && crm.ok;
-    }, `the backend on ports ${CTI_PORT}/${CRM_PORT} is up`, 60_000);
+    }, `the backend on ports ${CTI_PORT}/${CRM_PORT} is up`, START_MS);
   } catch (e) {
     await stop();
     throw e;
@@ -160,7 +171,7 @@ export async function launchFirefox(): Promise<Firefox> {
       'media.autoplay.default': 0,
       'dom.disable_open_during_load': false,
     },
-  }), 60_000, 'firefox-esr launch');
+  }), START_MS, 'firefox-esr launch');
   const proc = browser.process();
   if (proc) children.add(proc);
   return {
@@ -180,8 +191,8 @@ export async function launchFirefox(): Promise<Firefox> {
       }
     })),
     async close() {
-      await withDeadline(browser.close(), 15_000, 'firefox close').catch(() => undefined);
-      if (proc && !await ends(proc, 1000)) proc.kill('SIGKILL');
+      await withDeadline(browser.close(), STOP_MS, 'firefox close').catch(() => undefined);
+      if (proc && !await ends(proc, STOP_MS)) proc.kill('SIGKILL');
       if (proc) children.delete(proc);
       rmSync(profile, { recursive: true, force: true });
     },

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { CTI_URL, launchFirefox, startServers, TEST_TIMEOUT_MS, until, withDeadline, type Firefox, type Servers } from './harness';
+import { CALL_MS, launchFirefox, startServers, TEST_TIMEOUT_MS, until, withDeadline, type Firefox, type Servers } from './harness';
 import {
-  accept, cardButton, contentProcessOf, contactView, expectConsistent, expectContactEverywhere, isMaster, openCcpTabs, recordedStreams,
+  accept, cardButton, killTab, contactView, expectConsistent, expectContactEverywhere, isMaster, openCcpTabs, recordedStreams,
   recordStreams, setState, tabState, transportInfo,
 } from './tabs';
 
@@ -27,7 +27,7 @@ describe('Firefox: CCP tabs over one SharedWorker', { timeout: TEST_TIMEOUT_MS *
   test('three tabs share one engine and converge on every change, from the backend and from a tab', { timeout: TEST_TIMEOUT_MS }, async () => {
     const tabs = await openCcpTabs(ff!, 3);
     for (const t of tabs) assert.deepEqual(await transportInfo(t), { transport: 'shared-worker' });
-    const engines = await Promise.all(tabs.map((t) => withDeadline(t.evaluate(async () => (await window.connect.core.inspect()).engineId), 10_000, 'inspect')));
+    const engines = await Promise.all(tabs.map((t) => withDeadline(t.evaluate(async () => (await window.connect.core.inspect()).engineId), CALL_MS, 'inspect')));
     assert.equal(new Set(engines).size, 1, `one engine for three tabs: ${engines.join(',')}`);
     await until(async () => (await tabs[0]!.evaluate(() => window.connect.core.getNumberOfConnectedCCPs())) === 3, 'three connected CCPs');
     await expectConsistent(tabs);
@@ -65,13 +65,7 @@ describe('Firefox: CCP tabs over one SharedWorker', { timeout: TEST_TIMEOUT_MS *
       if (how === 'closed') {
         await b!.close({ runBeforeUnload: true });
       } else {
-        // The tab's content process ends at once: no pagehide, no unload, nothing sent to the worker.
-        const pid = await contentProcessOf(ff!, b!);
-        process.kill(pid, 'SIGKILL');
-        await until(async () => !ff!.tabProcesses().has(pid), 'the content process is gone');
-        // The CCP page of that tab is gone (no answer, or Firefox's crashed-tab page); the others answer below.
-        const where = await withDeadline(b!.evaluate(() => location.href), 5000, 'the killed tab').catch(() => 'gone');
-        assert.ok(!where.startsWith(CTI_URL), `the killed tab still shows ${where}`);
+        await killTab(ff!, b!); // no pagehide: only the release of the tab's Web Locks tells the worker
       }
       const survivors = [a!, c!];
       await until(async () => (await Promise.all(survivors.map((p) => isMaster(p, TOPIC)))).some(Boolean), 'a survivor takes the topic');
@@ -87,12 +81,10 @@ describe('Firefox: CCP tabs over one SharedWorker', { timeout: TEST_TIMEOUT_MS *
   test('the tab whose process hosts the SharedWorker is killed: the worker dies with it, the others start a new one', { timeout: TEST_TIMEOUT_MS }, async () => {
     // Firefox runs a SharedWorker in a content process of its site, the one of the tab that started it: the first.
     const [first, ...others] = await openCcpTabs(ff!, 3);
-    const engineOf = (p: typeof first) => withDeadline(p!.evaluate(async () => (await window.connect.core.inspect()).engineId), 10_000, 'inspect');
+    const engineOf = (p: typeof first) => withDeadline(p!.evaluate(async () => (await window.connect.core.inspect()).engineId), CALL_MS, 'inspect');
     const before = await engineOf(others[0]);
     await until(async () => (await others[0]!.evaluate(() => window.connect.core.getNumberOfConnectedCCPs())) === 3, 'three connected CCPs');
-    const pid = await contentProcessOf(ff!, first!);
-    process.kill(pid, 'SIGKILL');
-    await until(async () => !ff!.tabProcesses().has(pid), 'the content process is gone');
+    await killTab(ff!, first!);
     await until(async () => {
       const engines = await Promise.all(others.map((p) => engineOf(p).catch(() => 'no answer')));
       return engines.every((e) => e !== before && e === engines[0] && e !== 'no answer') ? 'ok' : engines.join(',');

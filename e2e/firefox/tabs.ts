@@ -1,18 +1,16 @@
 /**
  * Tabs of the Firefox suite: sign in, open CCP tabs (each with the pid of its content process), and read or drive a
- * tab through the public `connect` API — the puppeteer counterparts of e2e/fixtures/index.ts.
+ * tab through the public `connect` API — the puppeteer counterparts of e2e/fixtures/index.ts; and find the content
+ * process of a tab, to kill it.
  *
  * @example
  * const tabs = await openCcpTabs(ff, 3);
- * await setState(tabs[0]!.page, 'Available');
- * await expectConsistent(tabs.map((t) => t.page), { stateName: 'Available' });
+ * await setState(tabs[0]!, 'Available');
+ * await expectConsistent(tabs, { stateName: 'Available' });
  */
 import type { ElementHandle, Frame, Page } from 'puppeteer-core';
 import type { TabSnapshot } from '../fixtures';
-import { CONVERGE_MS, CTI_URL, until, withDeadline, type Firefox } from './harness';
-
-/** One call into a page: it answers at once unless the page is gone, and then it never does. */
-const CALL_MS = 10_000;
+import { CALL_MS, CONVERGE_MS, CTI_URL, until, withDeadline, type Firefox } from './harness';
 
 export type Context = Page | Frame;
 
@@ -61,6 +59,19 @@ export async function contentProcessOf(ff: Firefox, page: Page): Promise<number>
   await withDeadline(page.evaluate(() => { (globalThis as unknown as { __ballast: null }).__ballast = null; }), CALL_MS, 'ballast');
   if (grown.length !== 1) throw new Error(`expected one content process to grow by ${BALLAST_MB} MB, found ${grown.length}`);
   return grown[0]!;
+}
+
+/**
+ * Kills the tab's content process (SIGKILL: no pagehide, no unload, nothing sent anywhere) and waits until it is gone
+ * and the page no longer answers as itself (no answer, or Firefox's crashed-tab page).
+ */
+export async function killTab(ff: Firefox, page: Page): Promise<void> {
+  const url = await withDeadline(page.evaluate(() => location.href), CALL_MS, 'the tab\'s URL');
+  const pid = await contentProcessOf(ff, page);
+  process.kill(pid, 'SIGKILL');
+  await until(async () => !ff.tabProcesses().has(pid), 'the content process is gone');
+  const where = await withDeadline(page.evaluate(() => location.href), CALL_MS, 'the killed tab').catch(() => 'gone');
+  if (where === url) throw new Error(`the killed tab still shows ${where}`);
 }
 
 /** A tab's state, as `connect.core.getState()` returns it. */
