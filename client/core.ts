@@ -7,12 +7,11 @@ import { ConfigurationEvents, EventType } from '../shared/enums';
 import { DownType, TabRole, TransportKind, type EngineInfo, type LogRecord, type StateFull } from '../shared/protocol';
 import { getContext, resetContext, setUpstream } from './context';
 import { EngineLink, type LinkSink } from './engine-link';
-import { readPersistedState } from './persisted';
 import { TransportChooser, type TransportChoice } from './transports/choose';
-import { loadRelay } from './on-demand';
+import { loadPersistedReader, loadRelay, PERSISTED_LOAD_DEADLINE_MS } from './on-demand';
 import { parentOriginOf } from './transports/parent-origin';
 import type { RelayApi, RelayHandle } from './transports/relay-session';
-import type { Transport, TransportInfo } from './transports/transport';
+import { withDeadline, type Transport, type TransportInfo } from './transports/transport';
 import type { HostLocks } from '../shared/engine-host';
 
 /** Forwarding this tab's log entries to the engine in batches: once a second keeps the cost to one message per
@@ -114,7 +113,10 @@ export interface StartOptions {
 /** Connects this page's context to an engine over `transport`. Resolves once the engine welcomed the tab. */
 export async function startLink(transport: Transport, options: StartOptions): Promise<void> {
   const ctx = getContext();
-  const persisted = options.readPersisted ? await readPersistedState().catch(() => null) : null;
+  const persisted = options.readPersisted
+    ? await withDeadline(loadPersistedReader().then((read) => read()), PERSISTED_LOAD_DEADLINE_MS, 'connect-persisted.js')
+      .catch(() => null)
+    : null;
   if (persisted && ctx.state.version < 0) ctx.state.apply({ ...persisted, stale: true });
   const link = new EngineLink({
     transport,

@@ -11,6 +11,7 @@ import type { FallbackApi } from './transports/fallback';
 import type { EmbedApi } from './transports/embed-session';
 import type { RelayApi } from './transports/relay-session';
 import type { RingtoneApi } from './ringtone-loader';
+import type { StateFull } from '../shared/protocol';
 
 /** What webpack rejects `import()` with when a chunk does not load (`ChunkLoadError`): the URL is in `request`. */
 interface ChunkLoadFailure {
@@ -67,4 +68,16 @@ export function loadRelay(): Promise<RelayApi> {
 export function loadRingtone(): Promise<RingtoneApi> {
   return onDemand('connect-ringtone.js',
     () => import(/* webpackChunkName: "connect-ringtone" */ './ringtone-session').then((m) => m.ringtoneApi));
+}
+
+/** How long a new tab waits for the persisted-state chunk and its read before it connects without them. The chunk
+ * comes from the server that served the page (cached after the first tab) and the read has its own 2 s deadline
+ * (`PERSISTED_READ_DEADLINE_MS`); the engine's welcome carries the state anyway, so waiting longer only delays it. */
+export const PERSISTED_LOAD_DEADLINE_MS = 3_000;
+
+/** The persisted state a new tab renders before the engine answers (idb-keyval and the deep checks of the record,
+ * which a page's bundle does not otherwise need): pages on the CCP origin. */
+export function loadPersistedReader(): Promise<() => Promise<StateFull | null>> {
+  return onDemand('connect-persisted.js',
+    () => import(/* webpackChunkName: "connect-persisted" */ './persisted').then((m) => () => m.readPersistedState()));
 }

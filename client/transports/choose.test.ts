@@ -113,7 +113,7 @@ describe('TransportChooser', () => {
 describe('TransportChooser in a third-party CCP frame (Web Locks denied)', () => {
   const denied: Capabilities = { sharedWorker: false, broadcastChannel: true, webLocks: false };
 
-  async function choose(parent: string | null, delegated: boolean) {
+  async function choose(parent: string | null, delegated: boolean, caps: Capabilities = denied) {
     const made: { kind: string; options: Record<string, unknown> }[] = [];
     const asked: string[] = [];
     const log: string[] = [];
@@ -127,7 +127,7 @@ describe('TransportChooser in a third-party CCP frame (Web Locks denied)', () =>
       },
     };
     const chooser = new TransportChooser({
-      choice: 'auto', caps: denied, workerUrl: '/w.js', fallback: async () => api, origin: 'http://ccp.example',
+      choice: 'auto', caps, workerUrl: '/w.js', fallback: async () => api, origin: 'http://ccp.example',
       approvedParent: async () => parent, log: (level, text) => log.push(`${level} ${text}`),
     });
     const welcome = await chooser.create().connect(hello, () => undefined);
@@ -142,6 +142,22 @@ describe('TransportChooser in a third-party CCP frame (Web Locks denied)', () =>
     assert.equal((r.made[0]!.options.delegated as { parentOrigin: string }).parentOrigin, 'http://crm.example');
     assert.equal(r.tabLocks, r.parentLocks);
     assert.ok(r.log.some((l) => /using the locks of the page at http:\/\/crm\.example/.test(l)));
+  });
+
+  test('Firefox: a SharedWorker the frame can start (partitioned) is not used over the parent\'s locks', async () => {
+    // Firefox lets a third-party frame start a partitioned SharedWorker, but denies Web Locks in it, and the parent's
+    // locks are in another partition: that engine could never see a tab die without pagehide.
+    const started: string[] = [];
+    const g = globalThis as Record<string, unknown>;
+    g.SharedWorker = function SharedWorker(url: string) { started.push(url); throw new Error('not in node'); };
+    try {
+      const r = await choose('http://crm.example', true, { ...denied, sharedWorker: true });
+      assert.equal(r.welcome.transport, TransportKind.BROADCAST);
+      assert.deepEqual(started, [], 'no SharedWorker was started');
+      assert.deepEqual(r.log.filter((l) => l.includes('shared-worker')), []);
+    } finally {
+      delete g.SharedWorker;
+    }
   });
 
   test('no approved parent, or one that does not answer: in-page as before, with a warning', async () => {

@@ -5,7 +5,8 @@
  * forced with `transport: 'shared-worker' | 'broadcast' | 'in-page'`. Tabs a page relays for (a CRM behind a CCP
  * frame) get the kind the page itself ended up with. A CCP frame on another site (third-party: Web Locks and
  * IndexedDB denied) asks its approved parent page to take Web Locks for it (`parent-locks.ts`); if it does, the
- * frame uses the broadcast transport over those locks, with the engine's state in memory.
+ * frame uses the broadcast transport over those locks, with the engine's state in memory — never the SharedWorker,
+ * which Firefox does let such a frame start, partitioned, but where no Web Locks watch the tabs' liveness.
  */
 import { ErrorType, TransportKind, wireError, type Down, type Hello, type StateFull, type Up, type Welcome, type WireError } from '../../shared/protocol';
 import type { PostResult } from '../../shared/endpoint';
@@ -212,7 +213,10 @@ export class TransportChooser {
       }
       this.o.log('info', `Web Locks and IndexedDB are denied in this frame (third-party): using the locks of the page at ${parent}`
         + ', the engine keeps its state in memory');
-      return { ...caps, webLocks: true };
+      // Not the SharedWorker, even where it works here (Firefox gives third-party frames a partitioned one): Web Locks
+      // are denied in that worker too, and the locks borrowed from the page are in another partition, so its engine
+      // could not tell when a tab dies without `pagehide` (a killed tab) and would keep its topics and count forever.
+      return { ...caps, webLocks: true, sharedWorker: false };
     })();
     return this.probed;
   }

@@ -1,0 +1,192 @@
+/**
+ * The CCP frame's Streams conduit (`ConduitRelay`) with a fake parent window and a fake engine transport: what a
+ * genuine-library parent gets for each message, and that nothing from another window or origin is read.
+ */
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { PostResult } from '../../shared/endpoint';
+import {
+  DownType, ErrorType, TransportKind, UpType, wireError, type Down, type Hello, type Up, type Welcome,
+} from '../../shared/protocol';
+import { CONFIGURE_CHECK_MS, ConduitRelay } from './conduit-relay';
+import type { Transport } from './transport';
+
+const PARENT = 'http://crm.example:8081';
+
+interface Posted { msg: { event: string; data?: unknown }; origin: string }
+
+class FakeTransport implements Transport {
+  readonly kind = TransportKind.IN_PAGE;
+  readonly posted: Up[] = [];
+  hellos = 0;
+  onDown: ((msg: Down) => void) | null = null;
+  constructor(private readonly answer: (msg: Up) => PostResult) {}
+  connect(hello: Hello, onDown: (msg: Down) => void): Promise<Welcome> {
+    this.hellos += 1;
+    this.onDown = onDown;
+    return Promise.resolve({ tabId: hello.tabId, engineId: 'engine-1', tabCount: 2, transport: TransportKind.IN_PAGE,
+      state: { type: DownType.STATE, version: 1, data: null, skew: 0 } });
+  }
+  post(msg: Up): Promise<PostResult> {
+    this.posted.push(msg);
+    return Promise.resolve(this.answer(msg));
+  }
+  send(): void { /* bye: nothing to answer */ }
+  close(): void { /* nothing held */ }
+}
+
+let posted: Posted[];
+let listeners: ((e: MessageEvent) => void)[];
+const parentWindow = { postMessage: (msg: Posted['msg'], origin: string) => { posted.push({ msg, origin }); } };
+const g = globalThis as unknown as Record<string, unknown>;
+
+beforeEach(() => {
+  posted = [];
+  listeners = [];
+  g.window = { parent: parentWindow };
+  g.addEventListener = (type: string, l: (e: MessageEvent) => void) => { if (type === 'message') listeners.push(l); };
+  g.removeEventListener = (type: string, l: (e: MessageEvent) => void) => { listeners = listeners.filter((x) => x !== l); };
+});
+
+afterEach(() => {
+  delete g.window;
+  delete g.addEventListener;
+  delete g.removeEventListener;
+});
+
+function fromParent(data: unknown, over: { origin?: string; source?: unknown } = {}): void {
+  const e = { data, origin: over.origin ?? PARENT, source: 'source' in over ? over.source : parentWindow } as unknown as MessageEvent;
+  for (const l of [...listeners]) l(e);
+}
+
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 20));
+const events = (): string[] => posted.map((p) => p.msg.event);
+
+function relayWith(answer: (msg: Up) => PostResult, claim = (): boolean => true): { relay: ConduitRelay; transport: FakeTransport } {
+  const transport = new FakeTransport(answer);
+  const relay = new ConduitRelay({
+    parentOrigin: PARENT, createTransport: () => transport, locks: () => Promise.resolve(undefined),
+    onConfigure: () => undefined, log: () => undefined, claim,
+  });
+  relay.start();
+  return { relay, transport };
+}
+
+const ok = (msg: Up): PostResult => (msg.type === UpType.REQUEST
+  ? { type: DownType.RESPONSE, requestId: msg.requestId, ok: true, data: { done: msg.method } } : undefined);
+
+function apiResponse(requestId: string): { requestId: string; data: unknown; err: string | null } | undefined {
+  const p = posted.find((x) => x.msg.event === 'api_response' && (x.msg.data as { requestId: string }).requestId === requestId);
+  return p?.msg.data as { requestId: string; data: unknown; err: string | null } | undefined;
+}
+
+describe('ConduitRelay: what a genuine-library parent gets', () => {
+  test('acknowledge {id} first, to the exact parent origin; then one acknowledge per synchronize', async () => {
+    const { relay } = relayWith(ok);
+    try {
+      assert.deepEqual(posted[0], { msg: { event: 'acknowledge', data: { id: relay.tabId } }, origin: PARENT });
+      fromParent({ event: 'synchronize' });
+      fromParent({ event: 'synchronize' });
+      await settle();
+      assert.equal(events().filter((e) => e === 'acknowledge').length, 3);
+      assert.ok(posted.every((p) => p.origin === PARENT), 'never another target origin');
+    } finally {
+      relay.stop();
+    }
+  });
+
+  test('messages from another window or another origin are not read (no engine tab, no answer)', async () => {
+    const { relay, transport } = relayWith(ok);
+    try {
+      const req = { event: 'api_request', data: { event: 'api_request', requestId: 'r1', method: 'acceptContact', params: { contactId: 'c' } } };
+      fromParent(req, { origin: 'http://evil.example' });
+      fromParent(req, { source: {} });
+      fromParent({ event: 'synchronize' }, { source: null });
+      await settle();
+      assert.deepEqual(events(), ['acknowledge']);
+      assert.equal(transport.hellos, 0);
+      assert.equal(transport.posted.length, 0);
+    } finally {
+      relay.stop();
+    }
+  });
+
+  test('a served api_request goes through the engine (deadline, idempotency key) and is answered with its data', async () => {
+    const { relay, transport } = relayWith(ok);
+    try {
+      fromParent({ event: 'api_request', data: { event: 'api_request', requestId: 'r1', method: 'acceptContact', params: { contactId: 'c-1' } } });
+      await settle();
+      const req = transport.posted.find((m) => m.type === UpType.REQUEST);
+      assert.ok(req && req.type === UpType.REQUEST);
+      assert.equal(req.method, 'acceptContact');
+      assert.deepEqual(req.params, { contactId: 'c-1' });
+      assert.ok(typeof req.idempotencyKey === 'string' && req.idempotencyKey.length > 0, 'an idempotency key');
+      assert.ok(typeof req.timeoutMs === 'number' && req.timeoutMs > 0, 'a deadline');
+      assert.deepEqual(apiResponse('r1'), { event: 'api_response', requestId: 'r1', data: { done: 'acceptContact' }, err: null });
+    } finally {
+      relay.stop();
+    }
+  });
+
+  test('an unserved method is answered at once with a typed error (JSON string) and never reaches the engine', async () => {
+    const { relay, transport } = relayWith(ok);
+    try {
+      fromParent({ event: 'api_request', data: { event: 'api_request', requestId: 'r2', method: 'pauseContact', params: { contactId: 'c-1' } } });
+      await settle();
+      assert.equal(transport.posted.filter((m) => m.type === UpType.REQUEST).length, 0);
+      const res = apiResponse('r2');
+      assert.ok(res?.err, 'a failure');
+      assert.equal((JSON.parse(res.err) as { type: string }).type, ErrorType.UNKNOWN_METHOD);
+    } finally {
+      relay.stop();
+    }
+  });
+
+  test('an engine failure is err = JSON {type, message, stack, retryStatus}; a gone session is auth_fail instead of a response', async () => {
+    const { relay } = relayWith((msg) => {
+      if (msg.type !== UpType.REQUEST) return undefined;
+      const error = msg.method === 'clearContact'
+        ? wireError(ErrorType.UNAUTHORIZED, 'no session') : wireError(ErrorType.CONTACT_GONE, 'no such contact');
+      return { type: DownType.RESPONSE, requestId: msg.requestId, ok: false, error };
+    });
+    try {
+      fromParent({ event: 'api_request', data: { event: 'api_request', requestId: 'r3', method: 'holdConnection', params: { contactId: 'c', connectionId: 'k' } } });
+      fromParent({ event: 'api_request', data: { event: 'api_request', requestId: 'r4', method: 'clearContact', params: { contactId: 'c' } } });
+      await settle();
+      assert.deepEqual(JSON.parse(apiResponse('r3')?.err ?? 'null'),
+        { type: ErrorType.CONTACT_GONE, message: 'no such contact', stack: [], retryStatus: 'none' });
+      assert.equal(apiResponse('r4'), undefined, 'no api_response for the request refused for the session');
+      assert.deepEqual(posted.find((p) => p.msg.event === 'auth_fail')?.msg.data, { authorize: true });
+    } finally {
+      relay.stop();
+    }
+  });
+
+  test('request_configure when no configure came within the check (a reloaded frame), not when one came', async () => {
+    const first = relayWith(ok);
+    fromParent({ event: 'synchronize' });
+    await new Promise((r) => setTimeout(r, CONFIGURE_CHECK_MS + 100));
+    first.relay.stop();
+    assert.equal(events().filter((e) => e === 'request_configure').length, 1);
+
+    posted = [];
+    const second = relayWith(ok);
+    fromParent({ event: 'configure', data: { softphone: { allowFramedSoftphone: true } } });
+    await new Promise((r) => setTimeout(r, CONFIGURE_CHECK_MS + 100));
+    second.relay.stop();
+    assert.deepEqual(events().filter((e) => e === 'request_configure'), []);
+  });
+
+  test('a parent that spoke our own bridge first (claim refused) gets nothing more in the conduit', async () => {
+    const { relay, transport } = relayWith(ok, () => false);
+    try {
+      fromParent({ event: 'synchronize' });
+      fromParent({ event: 'api_request', data: { event: 'api_request', requestId: 'r5', method: 'acceptContact', params: {} } });
+      await settle();
+      assert.deepEqual(events(), ['acknowledge']);
+      assert.equal(transport.hellos, 0);
+    } finally {
+      relay.stop();
+    }
+  });
+});
