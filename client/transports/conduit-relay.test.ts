@@ -177,6 +177,22 @@ describe('ConduitRelay: what a genuine-library parent gets', () => {
     assert.deepEqual(events().filter((e) => e === 'request_configure'), []);
   });
 
+  test('request_configure also when the parent\'s first message comes after the check (its next synchronize is ~1 s away)', async () => {
+    const { relay } = relayWith(ok);
+    try {
+      await new Promise((r) => setTimeout(r, CONFIGURE_CHECK_MS + 100));
+      assert.deepEqual(events(), ['acknowledge'], 'nothing before the parent spoke the conduit');
+      fromParent({ event: 'synchronize' });
+      await settle();
+      assert.equal(events().filter((e) => e === 'request_configure').length, 1);
+      fromParent({ event: 'synchronize' });
+      await settle();
+      assert.equal(events().filter((e) => e === 'request_configure').length, 1, 'once');
+    } finally {
+      relay.stop();
+    }
+  });
+
   test('a parent that spoke our own bridge first (claim refused) gets nothing more in the conduit', async () => {
     const { relay, transport } = relayWith(ok, () => false);
     try {

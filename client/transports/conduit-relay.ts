@@ -62,6 +62,10 @@ export class ConduitRelay {
   private pushedVersion = -1;
   private pushedSkew = Number.NaN;
   private configured = false;
+  /** The configure check has elapsed: ask for `configure` once the parent speaks the conduit (after a frame reload
+   * its first message is its next `synchronize`, which may come later than the check). */
+  private configureDue = false;
+  private configureAsked = false;
   private configureTimer: ReturnType<typeof setTimeout> | undefined;
   private logTimer: ReturnType<typeof setInterval> | undefined;
   private pendingLogs: LogRecord[] = [];
@@ -79,7 +83,8 @@ export class ConduitRelay {
     addEventListener('pagehide', this.onPageHide);
     this.toParent(ConduitDownEvent.ACKNOWLEDGE, { id: this.tabId });
     this.configureTimer = setTimeout(() => {
-      if (this.mode === 'conduit' && !this.configured) this.toParent(ConduitDownEvent.REQUEST_CONFIGURE);
+      this.configureDue = true;
+      this.requestConfigureIfDue();
     }, CONFIGURE_CHECK_MS);
   }
 
@@ -93,6 +98,12 @@ export class ConduitRelay {
     this.flushLogs();
     this.link?.close();
     this.link = null;
+  }
+
+  private requestConfigureIfDue(): void {
+    if (this.mode !== 'conduit' || this.configured || !this.configureDue || this.configureAsked) return;
+    this.configureAsked = true;
+    this.toParent(ConduitDownEvent.REQUEST_CONFIGURE);
   }
 
   private toParent(event: string, data?: unknown): void {
@@ -111,6 +122,7 @@ export class ConduitRelay {
       }
       this.mode = 'conduit';
       this.openLink();
+      this.requestConfigureIfDue();
     }
     if (!this.bucket.take(Date.now())) {
       const error = wireError(ErrorType.THROTTLED, `too many ${String((e.data as { event: unknown }).event).slice(0, 64)} messages from the CRM page; retry later`);
