@@ -1,208 +1,132 @@
-/**
- * The CCP frame's Streams conduit (`ConduitRelay`) with a fake parent window and a fake engine transport: what a
- * genuine-library parent gets for each message, and that nothing from another window or origin is read.
- */
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PostResult } from '../../shared/endpoint';
-import {
-  DownType, ErrorType, TransportKind, UpType, wireError, type Down, type Hello, type Up, type Welcome,
-} from '../../shared/protocol';
-import { CONFIGURE_CHECK_MS, ConduitRelay } from './conduit-relay';
+import { DownType, ErrorType, TabRole, TransportKind, UpType, type Down, type Hello, type Up, type Welcome } from '../../shared/protocol';
+import { fixture } from '../testing/fixtures';
+import { ConduitRelay } from './conduit-relay';
 import type { Transport } from './transport';
 
-const PARENT = 'http://crm.example:8081';
+const PARENT = 'http://crm.example';
 
-interface Posted { msg: { event: string; data?: unknown }; origin: string }
+/** The page the relay runs in: its parent window (recording posts) and its `message` listeners. */
+class FakePage {
+  readonly parent = { posts: [] as { msg: { event: string; data?: unknown }; origin: string }[], postMessage(msg: { event: string; data?: unknown }, origin: string) { this.posts.push({ msg, origin }); } };
+  readonly listeners = new Map<string, ((e: unknown) => void)[]>();
+  install(): void {
+    const g = globalThis as Record<string, unknown>;
+    g.window = { parent: this.parent };
+    g.addEventListener = (type: string, f: (e: unknown) => void) => this.listeners.set(type, [...(this.listeners.get(type) ?? []), f]);
+    g.removeEventListener = (type: string, f: (e: unknown) => void) => this.listeners.set(type, (this.listeners.get(type) ?? []).filter((x) => x !== f));
+  }
+  uninstall(): void {
+    const g = globalThis as Record<string, unknown>;
+    delete g.window; delete g.addEventListener; delete g.removeEventListener;
+  }
+  fromParent(data: unknown, origin = PARENT, source: unknown = this.parent): void {
+    for (const f of this.listeners.get('message') ?? []) f({ data, origin, source });
+  }
+  events(): string[] {
+    return this.parent.posts.map((p) => p.msg.event);
+  }
+}
 
+/** An engine that welcomes with a recorded state and answers requests (acceptContact ok, others as scripted). */
 class FakeTransport implements Transport {
-  readonly kind = TransportKind.IN_PAGE;
-  readonly posted: Up[] = [];
-  hellos = 0;
-  onDown: ((msg: Down) => void) | null = null;
-  constructor(private readonly answer: (msg: Up) => PostResult) {}
-  connect(hello: Hello, onDown: (msg: Down) => void): Promise<Welcome> {
-    this.hellos += 1;
-    this.onDown = onDown;
-    return Promise.resolve({ tabId: hello.tabId, engineId: 'engine-1', tabCount: 2, transport: TransportKind.IN_PAGE,
-      state: { type: DownType.STATE, version: 1, data: null, skew: 0 } });
+  readonly kind = TransportKind.SHARED_WORKER;
+  hello: Hello | null = null;
+  readonly ups: Up[] = [];
+  async connect(hello: Hello, _onDown: (m: Down) => void): Promise<Welcome> {
+    this.hello = hello;
+    return { tabId: hello.tabId, engineId: 'e1', state: fixture('inbound-voice-connecting'), tabCount: 2, transport: this.kind };
   }
-  post(msg: Up): Promise<PostResult> {
-    this.posted.push(msg);
-    return Promise.resolve(this.answer(msg));
+  async post(msg: Up): Promise<PostResult> {
+    this.ups.push(msg);
+    if (msg.type === UpType.REQUEST) return { type: DownType.RESPONSE, requestId: msg.requestId, ok: true, data: {} };
+    return undefined;
   }
-  send(): void { /* bye: nothing to answer */ }
-  close(): void { /* nothing held */ }
+  send(msg: Up): void { this.ups.push(msg); }
+  close(): void {}
 }
 
-let posted: Posted[];
-let listeners: ((e: MessageEvent) => void)[];
-const parentWindow = { postMessage: (msg: Posted['msg'], origin: string) => { posted.push({ msg, origin }); } };
-const g = globalThis as unknown as Record<string, unknown>;
+const flush = () => new Promise<void>((r) => setTimeout(r, 10));
 
-beforeEach(() => {
-  posted = [];
-  listeners = [];
-  g.window = { parent: parentWindow };
-  g.addEventListener = (type: string, l: (e: MessageEvent) => void) => { if (type === 'message') listeners.push(l); };
-  g.removeEventListener = (type: string, l: (e: MessageEvent) => void) => { listeners = listeners.filter((x) => x !== l); };
-});
-
-afterEach(() => {
-  delete g.window;
-  delete g.addEventListener;
-  delete g.removeEventListener;
-});
-
-function fromParent(data: unknown, over: { origin?: string; source?: unknown } = {}): void {
-  const e = { data, origin: over.origin ?? PARENT, source: 'source' in over ? over.source : parentWindow } as unknown as MessageEvent;
-  for (const l of [...listeners]) l(e);
-}
-
-const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 20));
-const events = (): string[] => posted.map((p) => p.msg.event);
-
-function relayWith(answer: (msg: Up) => PostResult, claim = (): boolean => true): { relay: ConduitRelay; transport: FakeTransport } {
-  const transport = new FakeTransport(answer);
-  const relay = new ConduitRelay({
-    parentOrigin: PARENT, createTransport: () => transport, locks: () => Promise.resolve(undefined),
-    onConfigure: () => undefined, log: () => undefined, claim,
-  });
-  relay.start();
-  return { relay, transport };
-}
-
-const ok = (msg: Up): PostResult => (msg.type === UpType.REQUEST
-  ? { type: DownType.RESPONSE, requestId: msg.requestId, ok: true, data: { done: msg.method } } : undefined);
-
-function apiResponse(requestId: string): { requestId: string; data: unknown; err: string | null } | undefined {
-  const p = posted.find((x) => x.msg.event === 'api_response' && (x.msg.data as { requestId: string }).requestId === requestId);
-  return p?.msg.data as { requestId: string; data: unknown; err: string | null } | undefined;
-}
-
-describe('ConduitRelay: what a genuine-library parent gets', () => {
-  test('acknowledge {id} first, to the exact parent origin; then one acknowledge per synchronize', async () => {
-    const { relay } = relayWith(ok);
-    try {
-      assert.deepEqual(posted[0], { msg: { event: 'acknowledge', data: { id: relay.tabId } }, origin: PARENT });
-      fromParent({ event: 'synchronize' });
-      fromParent({ event: 'synchronize' });
-      await settle();
-      assert.equal(events().filter((e) => e === 'acknowledge').length, 3);
-      assert.ok(posted.every((p) => p.origin === PARENT), 'never another target origin');
-    } finally {
-      relay.stop();
-    }
-  });
-
-  test('messages from another window or another origin are not read (no engine tab, no answer)', async () => {
-    const { relay, transport } = relayWith(ok);
-    try {
-      const req = { event: 'api_request', data: { event: 'api_request', requestId: 'r1', method: 'acceptContact', params: { contactId: 'c' } } };
-      fromParent(req, { origin: 'http://evil.example' });
-      fromParent(req, { source: {} });
-      fromParent({ event: 'synchronize' }, { source: null });
-      await settle();
-      assert.deepEqual(events(), ['acknowledge']);
-      assert.equal(transport.hellos, 0);
-      assert.equal(transport.posted.length, 0);
-    } finally {
-      relay.stop();
-    }
-  });
-
-  test('a served api_request goes through the engine (deadline, idempotency key) and is answered with its data', async () => {
-    const { relay, transport } = relayWith(ok);
-    try {
-      fromParent({ event: 'api_request', data: { event: 'api_request', requestId: 'r1', method: 'acceptContact', params: { contactId: 'c-1' } } });
-      await settle();
-      const req = transport.posted.find((m) => m.type === UpType.REQUEST);
-      assert.ok(req && req.type === UpType.REQUEST);
-      assert.equal(req.method, 'acceptContact');
-      assert.deepEqual(req.params, { contactId: 'c-1' });
-      assert.ok(typeof req.idempotencyKey === 'string' && req.idempotencyKey.length > 0, 'an idempotency key');
-      assert.ok(typeof req.timeoutMs === 'number' && req.timeoutMs > 0, 'a deadline');
-      assert.deepEqual(apiResponse('r1'), { event: 'api_response', requestId: 'r1', data: { done: 'acceptContact' }, err: null });
-    } finally {
-      relay.stop();
-    }
-  });
-
-  test('an unserved method is answered at once with a typed error (JSON string) and never reaches the engine', async () => {
-    const { relay, transport } = relayWith(ok);
-    try {
-      fromParent({ event: 'api_request', data: { event: 'api_request', requestId: 'r2', method: 'pauseContact', params: { contactId: 'c-1' } } });
-      await settle();
-      assert.equal(transport.posted.filter((m) => m.type === UpType.REQUEST).length, 0);
-      const res = apiResponse('r2');
-      assert.ok(res?.err, 'a failure');
-      assert.equal((JSON.parse(res.err) as { type: string }).type, ErrorType.UNKNOWN_METHOD);
-    } finally {
-      relay.stop();
-    }
-  });
-
-  test('an engine failure is err = JSON {type, message, stack, retryStatus}; a gone session is auth_fail instead of a response', async () => {
-    const { relay } = relayWith((msg) => {
-      if (msg.type !== UpType.REQUEST) return undefined;
-      const error = msg.method === 'clearContact'
-        ? wireError(ErrorType.UNAUTHORIZED, 'no session') : wireError(ErrorType.CONTACT_GONE, 'no such contact');
-      return { type: DownType.RESPONSE, requestId: msg.requestId, ok: false, error };
+describe('ConduitRelay: the frame speaking the Streams conduit to its approved parent', () => {
+  let page: FakePage;
+  let relay: ConduitRelay;
+  let transport: FakeTransport;
+  let claimed: boolean;
+  beforeEach(() => {
+    page = new FakePage();
+    page.install();
+    transport = new FakeTransport();
+    claimed = true;
+    relay = new ConduitRelay({
+      parentOrigin: PARENT, createTransport: () => transport, locks: async () => undefined, onConfigure: () => undefined,
+      log: () => undefined, claim: () => claimed,
     });
-    try {
-      fromParent({ event: 'api_request', data: { event: 'api_request', requestId: 'r3', method: 'holdConnection', params: { contactId: 'c', connectionId: 'k' } } });
-      fromParent({ event: 'api_request', data: { event: 'api_request', requestId: 'r4', method: 'clearContact', params: { contactId: 'c' } } });
-      await settle();
-      assert.deepEqual(JSON.parse(apiResponse('r3')?.err ?? 'null'),
-        { type: ErrorType.CONTACT_GONE, message: 'no such contact', stack: [], retryStatus: 'none' });
-      assert.equal(apiResponse('r4'), undefined, 'no api_response for the request refused for the session');
-      assert.deepEqual(posted.find((p) => p.msg.event === 'auth_fail')?.msg.data, { authorize: true });
-    } finally {
-      relay.stop();
-    }
+  });
+  afterEach(() => {
+    relay.stop();
+    page.uninstall();
   });
 
-  test('request_configure when no configure came within the check (a reloaded frame), not when one came', async () => {
-    const first = relayWith(ok);
-    fromParent({ event: 'synchronize' });
-    await new Promise((r) => setTimeout(r, CONFIGURE_CHECK_MS + 100));
-    first.relay.stop();
-    assert.equal(events().filter((e) => e === 'request_configure').length, 1);
-
-    posted = [];
-    const second = relayWith(ok);
-    fromParent({ event: 'configure', data: { softphone: { allowFramedSoftphone: true } } });
-    await new Promise((r) => setTimeout(r, CONFIGURE_CHECK_MS + 100));
-    second.relay.stop();
-    assert.deepEqual(events().filter((e) => e === 'request_configure'), []);
+  test('acknowledges at once with its tab id, posting only to the exact parent origin', () => {
+    relay.start();
+    assert.deepEqual(page.parent.posts, [{ msg: { event: 'acknowledge', data: { id: relay.tabId } }, origin: PARENT }]);
   });
 
-  test('request_configure also when the parent\'s first message comes after the check (its next synchronize is ~1 s away)', async () => {
-    const { relay } = relayWith(ok);
-    try {
-      await new Promise((r) => setTimeout(r, CONFIGURE_CHECK_MS + 100));
-      assert.deepEqual(events(), ['acknowledge'], 'nothing before the parent spoke the conduit');
-      fromParent({ event: 'synchronize' });
-      await settle();
-      assert.equal(events().filter((e) => e === 'request_configure').length, 1);
-      fromParent({ event: 'synchronize' });
-      await settle();
-      assert.equal(events().filter((e) => e === 'request_configure').length, 1, 'once');
-    } finally {
-      relay.stop();
-    }
+  test('ignores messages from another window or another origin: no engine tab is opened', async () => {
+    relay.start();
+    page.fromParent({ event: 'synchronize' }, 'http://evil.example');
+    page.fromParent({ event: 'synchronize' }, PARENT, { other: true });
+    await flush();
+    assert.equal(transport.hello, null);
+    assert.deepEqual(page.events(), ['acknowledge']);
   });
 
-  test('a parent that spoke our own bridge first (claim refused) gets nothing more in the conduit', async () => {
-    const { relay, transport } = relayWith(ok, () => false);
-    try {
-      fromParent({ event: 'synchronize' });
-      fromParent({ event: 'api_request', data: { event: 'api_request', requestId: 'r5', method: 'acceptContact', params: {} } });
-      await settle();
-      assert.deepEqual(events(), ['acknowledge']);
-      assert.equal(transport.hellos, 0);
-    } finally {
-      relay.stop();
-    }
+  test('a parent that already speaks our bridge (claim refused) gets nothing more', async () => {
+    claimed = false;
+    relay.start();
+    page.fromParent({ event: 'synchronize' });
+    await flush();
+    assert.equal(transport.hello, null);
+    assert.deepEqual(page.events(), ['acknowledge']);
+  });
+
+  test('synchronize: acknowledged; the parent becomes a crm tab and gets agent::update with Dates', async () => {
+    relay.start();
+    page.fromParent({ event: 'synchronize' });
+    await flush();
+    assert.equal(transport.hello?.role, TabRole.CRM);
+    assert.equal(transport.hello?.tabId, relay.tabId);
+    const update = page.parent.posts.find((p) => p.msg.event === 'agent::update')!.msg.data as { snapshot: { state: { startTimestamp: unknown }; contacts: unknown[] } };
+    assert.ok(update.snapshot.state.startTimestamp instanceof Date);
+    assert.equal(update.snapshot.contacts.length, 1);
+    assert.ok(page.events().filter((e) => e === 'acknowledge').length >= 2);
+    assert.ok(page.parent.posts.every((p) => p.origin === PARENT));
+  });
+
+  test('api_request: a served method through the engine, an unserved one answered at once with a typed error', async () => {
+    relay.start();
+    page.fromParent({ event: 'api_request', data: { requestId: 'r1', method: 'acceptContact', params: { contactId: 'c1' } } });
+    page.fromParent({ event: 'api_request', data: { requestId: 'r2', method: 'pauseContact', params: { contactId: 'c1' } } });
+    await flush();
+    const responses = page.parent.posts.filter((p) => p.msg.event === 'api_response').map((p) => p.msg.data as { requestId: string; err: string | null });
+    const r1 = responses.find((r) => r.requestId === 'r1')!;
+    const r2 = responses.find((r) => r.requestId === 'r2')!;
+    assert.equal(r1.err, null);
+    assert.equal(JSON.parse(r2.err!).type, ErrorType.UNKNOWN_METHOD);
+    const sent = transport.ups.find((u) => u.type === UpType.REQUEST);
+    assert.equal(sent?.type === UpType.REQUEST && sent.method, 'acceptContact');
+    assert.equal(transport.ups.filter((u) => u.type === UpType.REQUEST).length, 1);
+  });
+
+  test('an invalid api_request with an id is answered with a ValidationError, not dropped', async () => {
+    relay.start();
+    page.fromParent({ event: 'api_request', data: { requestId: 'r3', method: 42 } });
+    await flush();
+    const r3 = page.parent.posts.find((p) => p.msg.event === 'api_response')!.msg.data as { requestId: string; err: string };
+    assert.equal(r3.requestId, 'r3');
+    assert.equal(JSON.parse(r3.err).type, ErrorType.VALIDATION);
   });
 });
