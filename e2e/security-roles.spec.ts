@@ -11,11 +11,11 @@ const crmUrl = `http://127.0.0.1:${CRM_PORT}/`;
 
 type BridgeResult = { ok: true; value: unknown } | { ok: false; error: { type: string; message: string } };
 
-/** Posts an up message to the CCP frame as a raw bridge `post` and waits for its result. */
-async function rawPost(crm: Page, ccpOrigin: string, msg: Record<string, unknown>): Promise<BridgeResult> {
-  return crm.evaluate(({ msg, origin }) => new Promise<BridgeResult>((resolve) => {
+/** Sends one raw bridge message to the CCP frame, as any script on the CRM page could, and waits for its result. */
+async function rawBridge(crm: Page, ccpOrigin: string, message: Record<string, unknown>): Promise<BridgeResult> {
+  return crm.evaluate(({ message, origin }) => new Promise<BridgeResult>((resolve) => {
     const frame = document.querySelector('iframe')!;
-    const id = 900_000 + Math.floor(Math.random() * 90_000);
+    const id = 800_000 + Math.floor(Math.random() * 180_000);
     const onMessage = (e: MessageEvent): void => {
       const d = e.data as { source?: string; type?: string; id?: number; ok?: boolean; value?: unknown; error?: never };
       if (e.origin !== origin || d?.source !== 'connect-sync-bridge' || d.type !== 'result' || d.id !== id) return;
@@ -23,25 +23,17 @@ async function rawPost(crm: Page, ccpOrigin: string, msg: Record<string, unknown
       resolve(d.ok ? { ok: true, value: d.value } : { ok: false, error: d.error! });
     };
     addEventListener('message', onMessage);
-    frame.contentWindow!.postMessage({ source: 'connect-sync-bridge', type: 'post', id, msg, timeoutMs: 5000 }, origin);
-  }), { msg, origin: ccpOrigin });
+    frame.contentWindow!.postMessage({ source: 'connect-sync-bridge', id, ...message }, origin);
+  }), { message, origin: ccpOrigin });
 }
 
+/** An up message as a raw bridge `post`. */
+const rawPost = (crm: Page, ccpOrigin: string, msg: Record<string, unknown>): Promise<BridgeResult> =>
+  rawBridge(crm, ccpOrigin, { type: 'post', msg, timeoutMs: 5000 });
+
 /** A raw bridge `hello` (the relay opens a new engine connection for it). */
-async function rawHello(crm: Page, ccpOrigin: string, hello: Record<string, unknown>): Promise<BridgeResult> {
-  return crm.evaluate(({ hello, origin }) => new Promise<BridgeResult>((resolve) => {
-    const frame = document.querySelector('iframe')!;
-    const id = 800_000 + Math.floor(Math.random() * 90_000);
-    const onMessage = (e: MessageEvent): void => {
-      const d = e.data as { source?: string; type?: string; id?: number; ok?: boolean; value?: unknown; error?: never };
-      if (e.origin !== origin || d?.source !== 'connect-sync-bridge' || d.type !== 'result' || d.id !== id) return;
-      removeEventListener('message', onMessage);
-      resolve(d.ok ? { ok: true, value: d.value } : { ok: false, error: d.error! });
-    };
-    addEventListener('message', onMessage);
-    frame.contentWindow!.postMessage({ source: 'connect-sync-bridge', type: 'hello', id, hello }, origin);
-  }), { hello, origin: ccpOrigin });
-}
+const rawHello = (crm: Page, ccpOrigin: string, hello: Record<string, unknown>): Promise<BridgeResult> =>
+  rawBridge(crm, ccpOrigin, { type: 'hello', hello });
 
 /** Every down message the CCP frame relays to the CRM page, as parsed JSON, in `__downs`. */
 async function recordDowns(crm: Page): Promise<void> {

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Page, Target } from 'puppeteer-core';
 import {
-  CALL_MS, CRM_URL, CROSS_SITE_CRM_URL, CTI_URL, launchFirefox, sleep, startServers, TEST_TIMEOUT_MS, until, withDeadline,
-  type Firefox, type Servers,
+  CALL_MS, CRM_URL, CROSS_SITE_CRM_URL, CTI_URL, sleep, TEST_TIMEOUT_MS, until, withDeadline,
+  firefoxPerTest, type Firefox,
 } from './harness';
 import {
   accept, ccpFrame, expectConsistent, isMaster, killTab, expectContactEverywhere, openCcpTabs, openTab, recordedStreams, recordStreams,
@@ -64,27 +64,18 @@ async function crossSiteTabs(ff: Firefox, n: number): Promise<{ tabs: Page[]; po
 }
 
 describe('Firefox: the CCP embedded in a CRM', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
-  let servers: Servers;
-  let ff: Firefox | undefined;
-  before(async () => { servers = await startServers(); });
-  after(async () => { await servers?.stop(); });
-  beforeEach(async () => {
-    await servers.backend.reset();
-    await servers.backend.resetStats();
-    ff = await launchFirefox();
-  });
-  afterEach(async () => { await ff?.close(); ff = undefined; });
+  const env = firefoxPerTest();
 
   test('a CRM on an approved origin sees the same agent, contacts and events as a CCP tab', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const [ccp] = await openCcpTabs(ff!, 1);
-    const crm = await openTab(ff!, CRM_URL);
+    const [ccp] = await openCcpTabs(env.ff, 1);
+    const crm = await openTab(env.ff, CRM_URL);
     await waitForAgent(crm);
     assert.equal(await crm.evaluate(() => window.connect.core.getTransportKind()), 'iframe');
     await expectConsistent([ccp!, crm]);
     await recordStreams(ccp!);
     await recordStreams(crm);
 
-    const contactId = await servers.backend.inbound({ username: 'agent1', type: 'voice', attributes: { customerName: 'Ada Lovelace' } });
+    const contactId = await env.servers.backend.inbound({ username: 'agent1', type: 'voice', attributes: { customerName: 'Ada Lovelace' } });
     await expectContactEverywhere([ccp!, crm], contactId, (v) => v.startsWith('connecting'), 'both see the call ringing');
     await accept(crm, contactId);
     await expectContactEverywhere([ccp!, crm], contactId, (v) => v.startsWith('connected'), 'both see it connected');
@@ -95,14 +86,14 @@ describe('Firefox: the CCP embedded in a CRM', { timeout: TEST_TIMEOUT_MS * 4 },
   });
 
   test('a page on a non-approved origin cannot embed the CCP and gets no data', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const [ccp] = await openCcpTabs(ff!, 1); // signed in: the CCP would show the agent if it rendered
+    const [ccp] = await openCcpTabs(env.ff, 1); // signed in: the CCP would show the agent if it rendered
     const html = `<!doctype html><div id="c"></div><script src="${CTI_URL}/connect-streams.js"></script>
       <script>window.__events = []; connect.core.initCCP(document.getElementById('c'), { ccpUrl: '${CTI_URL}/ccp' });
       connect.core.getEventBus().subscribeAll((d, n) => window.__events.push(n));</script>`;
     const server = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end(html); });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const page = await openTab(ff!, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      const page = await openTab(env.ff, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
       await until(() => page.evaluate(() => !!window.connect), 'the library loaded');
       await sleep(NOTHING_MS);
       // The CSP frame-ancestors header stops Firefox from rendering the CCP in the frame…
@@ -121,14 +112,14 @@ describe('Firefox: the CCP embedded in a CRM', { timeout: TEST_TIMEOUT_MS * 4 },
   });
 
   test('a CRM on another site: two tabs sign in through one popup and stay in sync', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const { tabs, popups } = await crossSiteTabs(ff!, 2);
+    const { tabs, popups } = await crossSiteTabs(env.ff, 2);
     const [, second] = tabs as [Page, Page];
     await Promise.all(tabs.map(recordStreams));
-    const contactId = await servers.backend.inbound({ username: 'agent1', type: 'voice' });
+    const contactId = await env.servers.backend.inbound({ username: 'agent1', type: 'voice' });
     await expectContactEverywhere(tabs, contactId, (v) => v.startsWith('connecting'), 'both tabs see the call');
     await accept(second, contactId);
     await expectContactEverywhere(tabs, contactId, (v) => v.startsWith('connected'), 'both tabs see it connected');
-    assert.equal((await servers.backend.agent('agent1')).contacts.find((c) => c.contactId === contactId)?.state.type, 'connected');
+    assert.equal((await env.servers.backend.agent('agent1')).contacts.find((c) => c.contactId === contactId)?.state.type, 'connected');
     const [a, b] = await Promise.all(tabs.map(recordedStreams));
     assert.deepEqual(b, a, 'the same events in the same order');
     const logins = popups.filter((t) => t.url().includes('/login'));
@@ -139,7 +130,7 @@ describe('Firefox: the CCP embedded in a CRM', { timeout: TEST_TIMEOUT_MS * 4 },
     const frames = await Promise.all(tabs.map((t) => ccpFrame(t)));
     for (const f of frames) assert.equal(await f.evaluate(() => window.connect.core.getTransportKind()), 'broadcast');
     await singleLeader(frames);
-    const stats = await servers.backend.stats() as unknown as { pollers: Record<string, Record<string, unknown>> };
+    const stats = await env.servers.backend.stats() as unknown as { pollers: Record<string, Record<string, unknown>> };
     assert.equal(Object.keys(stats.pollers.agent1 ?? {}).length, 1, 'one engine polled the backend');
     // The token went from the popup to the CCP frame (both on the CCP origin), never to the CRM page.
     for (const t of tabs) {
@@ -150,7 +141,7 @@ describe('Firefox: the CCP embedded in a CRM', { timeout: TEST_TIMEOUT_MS * 4 },
   });
 
   test('a CRM on another site: a killed CRM tab frees its master topic and leaves the count', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const { tabs } = await crossSiteTabs(ff!, 3);
+    const { tabs } = await crossSiteTabs(env.ff, 3);
     const [a, b, c] = tabs as [Page, Page, Page];
     // The middle tab takes the topic (not the first: whatever the first tab's frame hosts is not what is tested).
     assert.equal(await isMaster(b, TOPIC), true);
@@ -158,7 +149,7 @@ describe('Firefox: the CCP embedded in a CRM', { timeout: TEST_TIMEOUT_MS * 4 },
     const before = await a.evaluate(() => window.connect.core.getNumberOfConnectedCCPs());
     // The CRM page's content process ends at once: no pagehide in the page; its CCP frame (another site, so another
     // process) loses its embedder.
-    await killTab(ff!, b);
+    await killTab(env.ff, b);
     const survivors = [a, c];
     await until(async () => (await Promise.all(survivors.map((p) => isMaster(p, TOPIC)))).some(Boolean), 'a survivor takes the topic');
     assert.equal((await Promise.all(survivors.map((p) => isMaster(p, TOPIC)))).filter(Boolean).length, 1, 'exactly one survivor holds it');
@@ -166,7 +157,7 @@ describe('Firefox: the CCP embedded in a CRM', { timeout: TEST_TIMEOUT_MS * 4 },
       const now = await a.evaluate(() => window.connect.core.getNumberOfConnectedCCPs());
       return now < before ? 'ok' : `still ${now} connected (was ${before})`;
     }, 'the killed tab leaves the count');
-    const contactId = await servers.backend.inbound({ username: 'agent1', type: 'chat' });
+    const contactId = await env.servers.backend.inbound({ username: 'agent1', type: 'chat' });
     await expectContactEverywhere(survivors, contactId, (v) => v !== 'gone', 'the survivors see a new chat');
   });
 });

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { BackendControl, type ControlRequests } from '../fixtures/backend';
 import { ROOT } from '../fixtures/processes';
+import { after, afterEach, before, beforeEach } from 'node:test';
 
 /** This suite's ports, apart from the Playwright suite's (18080/18081) so both can run on one machine. */
 export const CTI_PORT = Number(process.env.FIREFOX_CTI_PORT ?? 18480);
@@ -227,4 +228,30 @@ function tabProcesses(pid: number | undefined): Set<number> {
   }
   return new Set(all.filter((p) => p.pid !== pid && descendants.has(p.pid) && p.args.includes('-contentproc')
     && p.args[p.args.length - 1] === 'tab').map((p) => p.pid));
+}
+
+/**
+ * The lifecycle every Firefox suite shares, for the `describe` it is called in: one backend and CRM server for the
+ * suite; before each test the simulation and its stats reset and a fresh Firefox with a fresh profile; after each
+ * test that browser closed, whatever the test did.
+ *
+ * @example
+ * const env = firefoxPerTest();
+ * test('…', async () => { const [tab] = await openCcpTabs(env.ff, 1); await env.servers.backend.inbound({…}); });
+ */
+export function firefoxPerTest(): { readonly servers: Servers; readonly ff: Firefox } {
+  let servers: Servers | undefined;
+  let ff: Firefox | undefined;
+  before(async () => { servers = await startServers(); });
+  after(async () => { await servers?.stop(); });
+  beforeEach(async () => {
+    await servers!.backend.reset();
+    await servers!.backend.resetStats();
+    ff = await launchFirefox();
+  });
+  afterEach(async () => { await ff?.close(); ff = undefined; });
+  return {
+    get servers() { if (!servers) throw new Error('the servers start in before()'); return servers; },
+    get ff() { if (!ff) throw new Error('Firefox starts in beforeEach()'); return ff; },
+  };
 }
