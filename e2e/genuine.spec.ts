@@ -193,3 +193,36 @@ test('cross-site: a genuine CRM on localhost embedding the CCP of 127.0.0.1 is a
     await expectViews([page], (v) => v.contacts[0]?.state === 'connected', 'connected');
     expect(await page.evaluate(() => (window as unknown as Genuine).genuineCrm.ackTimeouts())).toEqual([]);
   });
+
+test('a genuine CRM is a crm tab: it cannot take connect::ringtone, and a broadcast it may not make reaches only its own page',
+  async ({ context, backend, openTabs }) => {
+    void backend;
+    const [ccp] = await openTabs(1);
+    const genuine = await openGenuine(context);
+    expect(await streamsAction(genuine, 'ifMaster', { topic: 'connect::ringtone' })).toBe('not-master');
+    // The refusal travels as master_response.err (the library's own becomeMaster has no failure path and calls
+    // success on any answer; its master client shows the error); the topic stays with the CCP.
+    const refused = await genuine.evaluate(() => new Promise<string>((resolve) => {
+      const c = (window as unknown as { connect: { core: { getMasterClient(): { call(m: string, p: unknown, cb: unknown): void } } } }).connect;
+      c.core.getMasterClient().call('becomeMaster', { topic: 'connect::ringtone' }, {
+        success: () => resolve('ok'), failure: (err: string) => resolve(String(JSON.parse(err).type)),
+      });
+    }));
+    expect(refused).toBe('ForbiddenError');
+    expect(await streamsAction(genuine, 'ifMaster', { topic: 'connect::ringtone' })).toBe('not-master');
+    expect(await streamsAction(ccp!, 'ifMaster', { topic: 'connect::ringtone' })).toBe('master');
+    await ccp!.evaluate(() => {
+      const w = window as unknown as { __seen: string[] };
+      w.__seen = [];
+      window.connect.core.getEventBus().subscribe('contact::screen_sharing_started', () => w.__seen.push('seen'));
+    });
+    await genuine.evaluate(() => {
+      const w = window as unknown as { __seen: string[]; connect: { core: { getEventBus(): { subscribe(n: string, f: () => void): void }; getUpstream(): { sendUpstream(e: string, d: unknown): void } } } };
+      w.__seen = [];
+      w.connect.core.getEventBus().subscribe('contact::screen_sharing_started', () => w.__seen.push('seen'));
+      w.connect.core.getUpstream().sendUpstream('broadcast', { event: 'contact::screen_sharing_started', data: { contactId: 'x' } });
+    });
+    await expect.poll(() => genuine.evaluate(() => (window as unknown as { __seen: string[] }).__seen)).toEqual(['seen']);
+    await ccp!.waitForTimeout(1000);
+    expect(await ccp!.evaluate(() => (window as unknown as { __seen: string[] }).__seen)).toEqual([]);
+  });
