@@ -15,8 +15,9 @@ export const ACTION_WEIGHTS: Readonly<Record<AgentAction, number>> = {
   setState: 2, accept: 5, hangup: 2, clear: 4, hold: 2, resume: 3,
 };
 
-/** Agent states a `setState` picks from: Available twice, so the agent is routable often enough to get contacts. */
-export const STATES = ['Available', 'Available', 'Lunch', 'Training', 'Offline'] as const;
+/** Agent states a `setState` picks from: Available half the time, so the agent is routable often enough to get
+ * contacts (the backend routes none to an agent in Lunch, Training or Offline). */
+export const STATES = ['Available', 'Available', 'Available', 'Lunch', 'Training', 'Offline'] as const;
 
 type Contact = AgentTruth['contacts'][number];
 
@@ -27,7 +28,8 @@ const agentConnection = (c: Contact): Contact['connections'][number] | undefined
 /** The customer's side (the initial connection in Streams terms): the first non-agent connection. */
 const customerConnection = (c: Contact): Contact['connections'][number] | undefined => c.connections.find((k) => k.type !== 'agent');
 
-/** The actions `truth` allows now, each with its weight (setState always). */
+/** The actions `truth` allows now, each with its weight. setState always applies, at half its weight while a
+ * contact can be acted on: otherwise state changes (always possible) would crowd out the contacts' flow. */
 export function applicableActions(truth: Pick<AgentTruth, 'contacts'>): Partial<Record<AgentAction, number>> {
   const out: Partial<Record<AgentAction, number>> = { setState: ACTION_WEIGHTS.setState };
   for (const c of truth.contacts) {
@@ -41,6 +43,7 @@ export function applicableActions(truth: Pick<AgentTruth, 'contacts'>): Partial<
       if (customer === 'hold') out.resume = ACTION_WEIGHTS.resume;
     }
   }
+  if (Object.keys(out).length > 1) out.setState = ACTION_WEIGHTS.setState / 2;
   return out;
 }
 

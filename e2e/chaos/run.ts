@@ -14,7 +14,7 @@ import { eventCount, readStreamRecord, streamProblems } from './streams';
 import { startCrmServer } from '../../backend/crm-server';
 import { writeReport, type ChaosReport } from './report';
 import { Timeline } from './timeline';
-import { World, type Tab } from './world';
+import { World, type Tab, type TabKind } from './world';
 
 /** Trouble (inbound contacts, customer hang-ups, tab deaths, freezes, faults) comes every 300–1000 ms: about the
  * pace of the old mixed loop's non-action steps, enough to overlap with actions, slow enough for 2 cores. */
@@ -28,7 +28,7 @@ const CHECK_INTERVAL_MS = 1000;
 const FINAL_CONVERGENCE_MS = 30_000;
 type StepKind = 'inbound' | 'hangup' | 'close' | 'crash' | 'freeze' | 'open' | 'fault';
 /** Inbound contacts weigh most so that the agent's actions (accept, hold, hang up, clear) have contacts to act on. */
-const STEPS: Record<StepKind, number> = { inbound: 5, hangup: 1.5, close: 1, crash: 1, freeze: 1.2, open: 1.5, fault: 0.8 };
+const STEPS: Record<StepKind, number> = { inbound: 7, hangup: 1.5, close: 1, crash: 1, freeze: 1.2, open: 1.5, fault: 0.8 };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -90,9 +90,20 @@ class ChaosRun {
     void p.finally(() => set.delete(p));
   }
 
+  /** Fewest live tabs the trouble keeps: kills stop below it and it is topped up first, so every check covers
+   * several tabs (and the genuine ones) rather than the last survivor. */
+  private floor(): number {
+    return Math.max(1, Math.ceil(this.o.tabs / 2), this.o.genuine);
+  }
+
+  /** The kind of tab to open: genuine while fewer than `--genuine` genuine tabs live. */
+  private nextKind(): TabKind {
+    return this.world.live().filter((t) => t.kind === 'genuine').length < this.o.genuine ? 'genuine' : 'ccp';
+  }
+
   async step(): Promise<void> {
-    const kind = this.rng.weighted(STEPS);
     const active = this.world.active();
+    const kind: StepKind = this.world.live().length < this.floor() ? 'open' : this.rng.weighted(STEPS);
     switch (kind) {
       case 'inbound': {
         const type = this.rng.pick(['voice', 'chat', 'chat', 'queue_callback']);
@@ -112,7 +123,7 @@ class ChaosRun {
         return;
       }
       case 'close': case 'crash': {
-        if (active.length <= 1) return;
+        if (active.length <= 1 || this.world.live().length <= this.floor()) return;
         await this.kill(this.rng.pick(active), kind);
         return;
       }
@@ -128,8 +139,7 @@ class ChaosRun {
       case 'open': {
         if (this.world.live().length >= this.o.tabs + 3) return;
         // Keep about `--genuine` of the live tabs genuine: a killed genuine tab is replaced by a genuine one.
-        const genuineLive = this.world.live().filter((t) => t.kind === 'genuine').length;
-        await this.world.open(genuineLive < this.o.genuine ? 'genuine' : 'ccp');
+        await this.world.open(this.nextKind());
         this.counts.opened++;
         this.counts.maxLive = Math.max(this.counts.maxLive, this.world.live().length);
         return;
@@ -213,7 +223,12 @@ class ChaosRun {
     await this.world.backend.control('DELETE', '/sim/faults').catch(() => undefined);
     await Promise.all([...this.inFlight, ...this.background]);
     for (const tab of this.world.live()) await this.world.thaw(tab).catch(() => undefined);
-    if (this.world.active().length === 0) await this.world.open();
+    // Back to `--tabs` live tabs, `--genuine` of them genuine: late joiners must converge too, and the end checks
+    // then cover every kind of tab.
+    while (this.world.live().length < this.o.tabs || this.nextKind() === 'genuine') {
+      await this.world.open(this.nextKind());
+      this.counts.opened++;
+    }
   }
 }
 
