@@ -3,7 +3,9 @@
  * written to the timeline.
  */
 import type { Browser, BrowserContext, Page } from 'playwright';
-import type { BackendProcess } from '../fixtures/processes';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, type BackendProcess } from '../fixtures/processes';
 import { freezeTab, resumeTab } from '../fixtures/cdp';
 import { startStreamRecording } from './streams';
 import type { Timeline } from './timeline';
@@ -59,6 +61,16 @@ const READ_TIMEOUT_MS = 3000;
 /** A genuine tab's first agent data: the library's frame load (its own timeout is 5 s) plus the CCP's engine
  * start; on 2 shared cores under chaos, up to tens of seconds. */
 const GENUINE_READY_MS = 30_000;
+/**
+ * The version the genuine release bundle declares (`connect.version`), read from the installed devDependency's file:
+ * amazon-connect-streams@2.28.2's release still says "2.28.1", so the package version cannot be compared.
+ */
+function genuineVersion(): string {
+  const file = join(ROOT, 'node_modules', 'amazon-connect-streams', 'release', 'connect-streams.js');
+  const m = /connect\.version = "([^"]+)"/.exec(readFileSync(file, 'utf8'));
+  if (!m) throw new Error(`${file}: no connect.version in the genuine release (is amazon-connect-streams installed?)`);
+  return m[1]!;
+}
 
 export class World {
   readonly tabs: Tab[] = [];
@@ -110,6 +122,15 @@ export class World {
           return false;
         }
       }, null, { timeout: GENUINE_READY_MS });
+      // The page must run the genuine release, not our library: a genuine tab that is not genuine proves nothing.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const got = await page.evaluate(() => ({ version: String((window as any).connect.version),
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        ours: typeof (window as any).connect.core.getTransportKind === 'function' }));
+      const expected = genuineVersion();
+      if (got.version !== expected || got.ours) {
+        throw new Error(`tab ${tab.id}: genuine.html runs connect ${got.version}${got.ours ? ' (connect-sync)' : ''}, not the genuine release (${expected})`);
+      }
     } else {
       await page.goto(`${this.backend.url}/ccp`);
       await page.waitForFunction(() => !!window.connect?.core?.getState?.().data, null, { timeout: 30_000 });
