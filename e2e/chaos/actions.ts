@@ -33,7 +33,12 @@ export function isDefiniteRefusal(type: string): boolean {
 /** Runs one action in a tab. `stateName` is used by `setState`. */
 export async function runAction(page: Page, action: AgentAction, stateName: string): Promise<Outcome> {
   const work = page.evaluate(([a, name]) => new Promise<{ kind: string; type?: string; message?: string; reason?: string }>((resolve) => {
-    const done = { success: () => resolve({ kind: 'ok' }), failure: (e: { type: string; message: string }) => resolve({ kind: 'failed', type: e?.type ?? 'Unknown', message: e?.message ?? '' }) };
+    // Ours hands the failure callback a typed object; the genuine Streams library hands it a JSON string of one.
+    const typed = (e: unknown): { type?: string; message?: string } => {
+      if (typeof e !== 'string') return (e ?? {}) as { type?: string; message?: string };
+      try { return JSON.parse(e) as { type?: string; message?: string }; } catch { return { type: 'Unknown', message: e }; }
+    };
+    const done = { success: () => resolve({ kind: 'ok' }), failure: (e: unknown) => { const t = typed(e); resolve({ kind: 'failed', type: t.type ?? 'Unknown', message: String(t.message ?? '') }); } };
     const skip = (reason: string) => resolve({ kind: 'skipped', reason });
     let agent: InstanceType<typeof window.connect.Agent>;
     try { agent = new window.connect.Agent(); } catch { skip('agent not initialised'); return; }
@@ -100,6 +105,13 @@ export interface OperationLedger {
 export class Ledger {
   readonly ops: Record<string, OperationLedger> = {};
   readonly outcomes: Record<string, number> = {};
+
+  /** Actions sent (ok, refused or unknown), skipped by the tab, and acknowledged. */
+  totals(): { issued: number; skipped: number; ok: number } {
+    const ops = Object.values(this.ops);
+    const skipped = Object.entries(this.outcomes).filter(([k]) => k.endsWith(': skipped')).reduce((a, [, n]) => a + n, 0);
+    return { issued: ops.reduce((a, o) => a + o.issued, 0), skipped, ok: ops.reduce((a, o) => a + o.ok, 0) };
+  }
 
   record(action: AgentAction, outcome: Outcome): void {
     const key = outcome.kind === 'failed' ? `${action}: ${outcome.type}` : `${action}: ${outcome.kind}`;

@@ -3,6 +3,7 @@
  * contacts (ids and states) the backend has. A tab out of sync for longer than the grace period — while nothing
  * excuses it — is a divergence. Faults excuse lag while they last and for a while after.
  */
+import type { AgentTruth } from '../fixtures/backend';
 import type { BackendProcess } from '../fixtures/processes';
 import type { Timeline } from './timeline';
 import type { Tab, TabView, World } from './world';
@@ -27,12 +28,13 @@ interface AgentView {
   applied?: Record<string, number>;
 }
 
-export async function readTruth(backend: BackendProcess, username: string): Promise<Truth & { applied: Record<string, number> }> {
+/** The backend's view of the agent, summarised for comparison; `agent` is the whole record (for the action choice). */
+export async function readTruth(backend: BackendProcess, username: string): Promise<Truth & { applied: Record<string, number>; agent: AgentTruth }> {
   const a = await backend.control<AgentView>('GET', `/sim/agents/${username}`);
   return {
     version: a.version, stateName: a.state.name,
     contacts: a.contacts.map((c) => `${c.contactId}:${c.state.type}`),
-    applied: a.applied ?? {},
+    applied: a.applied ?? {}, agent: a as unknown as AgentTruth,
   };
 }
 
@@ -115,7 +117,8 @@ export class ConsistencyChecker {
       const tabs = this.world.active();
       const views = await Promise.all(tabs.map((t) => this.world.read(t)));
       const bad = tabs.filter((_, i) => !views[i] || !matches(views[i]!, truth));
-      const versions = new Set(views.filter(Boolean).map((v) => v!.version));
+      // Genuine tabs have no version to compare; they must match the truth like the others.
+      const versions = new Set(views.filter((v) => v && v.version !== null).map((v) => v!.version));
       if (bad.length === 0 && versions.size <= 1) return null;
       problem = bad.length
         ? `tabs ${bad.map((t) => t.id).join(',')} differ from the backend (${truth.stateName} [${truth.contacts.join(' ')}])`

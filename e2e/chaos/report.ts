@@ -12,10 +12,14 @@ export interface ChaosReport {
   durationMs: number;
   tabs: { initial: number; opened: number; closed: number; crashed: number; frozen: number; maxLive: number };
   eventsDelivered: number;
+  /** Actions sent to the backend (ok, refused or unknown), skipped by a tab that saw nothing to do, acknowledged. */
+  actionTotals: { issued: number; skipped: number; ok: number; perSecond: number; noTab: number };
   actions: Record<string, number>;
   ledger: Record<string, OperationLedger & { applied: number }>;
   lost: number;
   duplicated: number;
+  /** Per live tab at the end: its Streams event record checked against the truth. */
+  streams: { tab: number; kind: string; events: number; lost: string[]; duplicated: string[] }[];
   backendEvents: Record<string, number>;
   faults: { kind: string; atMs: number; ms: number }[];
   failovers: { atMs: number; ms: number }[];
@@ -82,11 +86,12 @@ export function writeReport(dir: string, r: ChaosReport): { json: string; html: 
   writeFileSync(html, `<!doctype html><meta charset="utf-8"><title>chaos report</title>
 <style>body{font-family:system-ui,sans-serif;margin:16px}table{border-collapse:collapse}td{border:1px solid #ddd;padding:2px 6px;font-size:13px}</style>
 <h1>Chaos run: ${r.verdict === 'pass' ? '✅ pass' : '❌ fail'}</h1>
-<p>${r.options.tabs} tabs, ${r.options.seconds} s, ${r.options.fallback ? 'fallback (BroadcastChannel + leader)' : 'SharedWorker'}, seed ${r.options.seed}</p>
+<p>${r.options.tabs} tabs (${r.options.genuine} genuine), ${r.options.rate} actions/s, ${r.options.seconds} s, ${r.options.fallback ? 'fallback (BroadcastChannel + leader)' : 'SharedWorker'}, seed ${r.options.seed}</p>
 ${timelineSvg(r)}
 <h2>Summary</h2><table>${rows({ tabs: r.tabs, eventsDelivered: r.eventsDelivered, lost: r.lost, duplicated: r.duplicated,
     divergences: r.divergences.length, finalConvergence: r.finalConvergence ?? 'converged', failovers: r.failovers, checks: r.checks })}</table>
-<h2>Actions</h2><table>${rows(r.actions)}</table>
+<h2>Actions</h2><table>${rows({ totals: r.actionTotals, ...r.actions })}</table>
+<h2>Streams events per tab (lost / duplicated)</h2><table>${rows(Object.fromEntries(r.streams.map((s) => [`tab ${s.tab} ${s.kind}`, s])))}</table>
 <h2>Ledger (backend applied vs outcomes)</h2><table>${rows(r.ledger)}</table>
 <h2>Backend events</h2><table>${rows(r.backendEvents)}</table>
 <h2>Divergences</h2><pre>${esc(JSON.stringify(r.divergences, null, 1))}</pre>

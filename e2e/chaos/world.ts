@@ -3,12 +3,38 @@
  * written to the timeline.
  */
 import type { Browser, BrowserContext, Page } from 'playwright';
-import type { BackendProcess } from '../fixtures/processes';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, type BackendProcess } from '../fixtures/processes';
 import { freezeTab, resumeTab } from '../fixtures/cdp';
+import { startStreamRecording } from './streams';
 import type { Timeline } from './timeline';
+
+/**
+ * A genuine tab's view, through the genuine Streams API only: the agent's state and its contacts with their
+ * statuses. Runs in the page.
+ */
+function readGenuine(): TabView {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const c = (window as any).connect;
+  const agent = new c.Agent();
+  return {
+    version: null, stale: false,
+    stateName: agent.getState().name,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    contacts: agent.getContacts().map((x: any) => `${x.getContactId()}:${x.getStatus().type}`),
+    events: (window as unknown as { __chaosEvents?: number }).__chaosEvents ?? -1,
+    transport: 'genuine-streams', epoch: null, leader: false,
+  };
+}
+
+/** `ccp`: our CCP page (our `connect`). `genuine`: a CRM page on the genuine amazon-connect-streams release embedding
+ * our CCP in a frame (the genuine library's `connect`, observed only through its public API). */
+export type TabKind = 'ccp' | 'genuine';
 
 export interface Tab {
   id: number;
+  kind: TabKind;
   page: Page;
   alive: boolean;
   frozen: boolean;
@@ -19,7 +45,8 @@ export interface Tab {
 }
 
 export interface TabView {
-  version: number;
+  /** Null in a genuine tab: the genuine API has no snapshot version. */
+  version: number | null;
   stale: boolean;
   stateName: string | null;
   contacts: string[];
@@ -31,15 +58,30 @@ export interface TabView {
 
 /** A tab slower than this to answer a read is treated as not answering (it may be frozen by the OS, or dying). */
 const READ_TIMEOUT_MS = 3000;
+/** A genuine tab's first agent data: the library's frame load (its own timeout is 5 s) plus the CCP's engine
+ * start; on 2 shared cores under chaos, up to tens of seconds. */
+const GENUINE_READY_MS = 30_000;
+/**
+ * The version the genuine release bundle declares (`connect.version`), read from the installed devDependency's file:
+ * amazon-connect-streams@2.28.2's release still says "2.28.1", so the package version cannot be compared.
+ */
+function genuineVersion(): string {
+  const file = join(ROOT, 'node_modules', 'amazon-connect-streams', 'release', 'connect-streams.js');
+  const m = /connect\.version = "([^"]+)"/.exec(readFileSync(file, 'utf8'));
+  if (!m) throw new Error(`${file}: no connect.version in the genuine release (is amazon-connect-streams installed?)`);
+  return m[1]!;
+}
 
 export class World {
   readonly tabs: Tab[] = [];
   private nextId = 1;
 
   private constructor(readonly browser: Browser, readonly context: BrowserContext, readonly backend: BackendProcess,
-    private readonly timeline: Timeline) {}
+    private readonly timeline: Timeline, private readonly crmUrl: string | null) {}
 
-  static async create(browser: Browser, backend: BackendProcess, username: string, fallback: boolean, timeline: Timeline): Promise<World> {
+  /** `crmUrl`: the CRM server that serves `genuine.html` (null when the run has no genuine tabs). */
+  static async create(browser: Browser, backend: BackendProcess, username: string, fallback: boolean, timeline: Timeline,
+    crmUrl: string | null = null): Promise<World> {
     const context = await browser.newContext();
     // tsx (esbuild, keepNames) wraps named functions in `__name(...)`; functions sent to `page.evaluate` from this
     // script carry that call into the page, so the page gets a no-op of it.
@@ -48,7 +90,7 @@ export class World {
       await context.addInitScript(() => { delete (window as unknown as { SharedWorker?: unknown }).SharedWorker; });
     }
     await context.request.post(`${backend.url}/sim/login`, { data: { username } });
-    return new World(browser, context, backend, timeline);
+    return new World(browser, context, backend, timeline, crmUrl);
   }
 
   live(): Tab[] {
@@ -60,23 +102,46 @@ export class World {
     return this.tabs.filter((t) => t.alive && !t.frozen);
   }
 
-  async open(): Promise<Tab> {
+  async open(kind: TabKind = 'ccp'): Promise<Tab> {
+    if (kind === 'genuine' && !this.crmUrl) throw new Error('a genuine tab needs the CRM server (World.create crmUrl)');
     const page = await this.context.newPage();
-    const tab: Tab = { id: this.nextId++, page, alive: true, frozen: false, events: 0, errors: [] };
+    const tab: Tab = { id: this.nextId++, kind, page, alive: true, frozen: false, events: 0, errors: [] };
     page.on('pageerror', (e) => tab.errors.push(String(e)));
     page.on('crash', () => { tab.alive = false; });
     page.on('framenavigated', (f) => {
       if (f === page.mainFrame() && tab.events > 0) this.timeline.add('tab', `tab ${tab.id} navigated to ${f.url()}`, tab.id);
     });
     this.tabs.push(tab);
-    await page.goto(`${this.backend.url}/ccp`);
-    await page.waitForFunction(() => !!window.connect?.core?.getState?.().data, null, { timeout: 30_000 });
+    if (kind === 'genuine') {
+      await page.goto(`${this.crmUrl}/genuine.html?loginPopup=0`);
+      await page.waitForFunction(() => {
+        try {
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          return !!new (window as any).connect.Agent().getState().name;
+        } catch {
+          return false;
+        }
+      }, null, { timeout: GENUINE_READY_MS });
+      // The page must run the genuine release, not our library: a genuine tab that is not genuine proves nothing.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const got = await page.evaluate(() => ({ version: String((window as any).connect.version),
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        ours: typeof (window as any).connect.core.getTransportKind === 'function' }));
+      const expected = genuineVersion();
+      if (got.version !== expected || got.ours) {
+        throw new Error(`tab ${tab.id}: genuine.html runs connect ${got.version}${got.ours ? ' (connect-sync)' : ''}, not the genuine release (${expected})`);
+      }
+    } else {
+      await page.goto(`${this.backend.url}/ccp`);
+      await page.waitForFunction(() => !!window.connect?.core?.getState?.().data, null, { timeout: 30_000 });
+    }
     await page.evaluate(() => {
       const w = window as unknown as { __chaosEvents: number };
       w.__chaosEvents = 0;
       window.connect.core.getEventBus().subscribeAll(() => { w.__chaosEvents++; });
     });
-    this.timeline.add('tab', `tab ${tab.id} opened`, tab.id);
+    await startStreamRecording(page);
+    this.timeline.add('tab', `tab ${tab.id}${kind === 'genuine' ? ' (genuine)' : ''} opened`, tab.id);
     return tab;
   }
 
@@ -114,7 +179,7 @@ export class World {
   async read(tab: Tab): Promise<TabView | null> {
     if (!tab.alive || tab.frozen) return null;
     const view = await Promise.race([
-      tab.page.evaluate(() => {
+      tab.kind === 'genuine' ? tab.page.evaluate(readGenuine) : tab.page.evaluate(() => {
         const s = window.connect.core.getState();
         const core = window.connect.core as unknown as { getTransportInfo?: () => { transport: string; epoch?: number; leader?: boolean } };
         const info = core.getTransportInfo?.() ?? null;
