@@ -7,11 +7,12 @@
 import { MasterMethod, wireError, ErrorType, type MasterResult } from '../shared/protocol';
 import { LoginPopupManager, type LoginPopupOptions } from './auth-popup';
 import { getContext } from './context';
-import { besideLibrary, getPageOptions, getTabId, supplySession } from './core';
+import { besideLibrary, getPageOptions, getTabId, getTrustedOrigins, supplySession } from './core';
 import { isRingtoneApi, RINGTONE_BUNDLE_FILE, RINGTONE_GLOBAL, type RingtoneHandle } from './ringtone-api';
 import { startRingtoneOnDemand } from './ringtone-loader';
 import type { RingtoneChannelOptions, RingtoneOptions } from './ringtone-rules';
 import { loadGlobal } from './transports/script-loader';
+import { UrlGate, UrlUse } from './url-policy';
 
 /** The login and ringtone options `initSharedWorker` takes (the same names as `initCCP`'s). */
 export interface TabFeatureOptions {
@@ -73,6 +74,20 @@ export function ringtoneOptionsOf(init: TabFeatureOptions): RingtoneOptions {
   return { softphone: channelOf(o.softphone), chat: channelOf(o.chat) };
 }
 
+/**
+ * `o` with each `ringtoneUrl` that is not http(s) on the CCP origin or an approved CRM origin dropped (the built-in
+ * tone rings instead; the gate warns once per refused URL). The ringtone plays in a CCP page: a CRM's `data:` or
+ * third-party URL is never loaded there.
+ *
+ * @example
+ * const safe = gatedRingtoneOptions(ringtoneOptionsOf(init), new UrlGate(location.origin, getTrustedOrigins, log));
+ */
+export function gatedRingtoneOptions(o: RingtoneOptions, gate: UrlGate): RingtoneOptions {
+  const channel = (c: RingtoneChannelOptions | undefined): RingtoneChannelOptions | undefined =>
+    c && { ...c, ringtoneUrl: gate.pass(UrlUse.RINGTONE, c.ringtoneUrl) };
+  return { softphone: channel(o.softphone), chat: channel(o.chat) };
+}
+
 function master(method: MasterMethod, topic: string): Promise<MasterResult> {
   const up = getContext().upstream;
   return up ? up.master(method, topic) : Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'the tab is not connected to the engine'));
@@ -96,6 +111,7 @@ export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}
       else ctx.bus.trigger(event, data);
     },
     tabId: getTabId,
+    loginOrigins: () => getTrustedOrigins().login,
     host: {
       origin: location.origin,
       open: (url, name, features) => window.open(url, name, features),
@@ -107,6 +123,7 @@ export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}
   if (role !== 'ccp') return;
   // The ringtone is `connect-ringtone.js`, loaded now: CCP pages only ring.
   const ringtoneUrl = besideLibrary(RINGTONE_BUNDLE_FILE);
+  const gate = new UrlGate(location.origin, getTrustedOrigins, ctx.log);
   ringtone = startRingtoneOnDemand({
     data: () => ({ data: ctx.state.current().data, stale: !!ctx.state.current().stale }),
     onChange: (f) => {
@@ -115,7 +132,7 @@ export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}
     },
     bus: ctx.bus,
     log: ctx.log,
-    options: () => ringtoneOptionsOf(init),
+    options: () => gatedRingtoneOptions(ringtoneOptionsOf(init), gate),
     checkMaster: (topic) => master(MasterMethod.CHECK, topic),
   }, () => loadGlobal(ringtoneUrl, RINGTONE_GLOBAL, isRingtoneApi));
 }
