@@ -17,6 +17,7 @@ import type { FaultInjector } from './faults';
 import { parseJsonObject, readBody, sendJson } from './http';
 import { checkIdempotencyToken, type IdempotencyStore, type Outcome } from './idempotency';
 import type { BackendLogger } from './log';
+import type { LongPollLimiter } from './long-poll-limiter';
 import type { ApprovedOrigins } from './origins';
 import type { Simulation } from './sim/simulation';
 import type { BackendStats } from './stats';
@@ -30,6 +31,7 @@ export interface ApiDeps {
   idempotency: IdempotencyStore;
   origins: ApprovedOrigins;
   logger: BackendLogger;
+  longPolls: LongPollLimiter;
 }
 
 /** Filled in while a request is handled, for the request log line. */
@@ -153,14 +155,20 @@ export class CtiApi {
     if (authentication.agentARN !== undefined && authentication.agentARN !== agent.agentARN) {
       throw accessDenied('authentication.agentARN is not the token\'s agent');
     }
+    // A long poll takes one of its token's slots; past the cap the oldest held poll answers at once.
+    const slot = op === 'GetAgentSnapshot' && token ? this.deps.longPolls.hold(token) : undefined;
     const ctx: OpContext = {
       sim: this.deps.sim, auth: this.deps.auth, stats: this.deps.stats, username: agent.username,
       agent: () => this.deps.sim.requireAgent(agent.username),
       host: req.headers.host ?? 'localhost',
-      signal,
+      signal: slot ? AbortSignal.any([signal, slot.signal]) : signal,
       stillAuthorized: () => this.deps.auth.check(token).ok,
     };
-    return this.applyOnce(op, ctx, input, header(req, IDEMPOTENCY_HEADER));
+    try {
+      return await this.applyOnce(op, ctx, input, header(req, IDEMPOTENCY_HEADER));
+    } finally {
+      slot?.release();
+    }
   }
 
   /** Runs the handler; a mutating call with an idempotency token runs at most once per (agent, token). */
@@ -182,7 +190,7 @@ export class CtiApi {
       return outcome;
     }
     checkIdempotencyToken(idemToken);
-    const { outcome, replayed } = await this.deps.idempotency.run(ctx.username, idemToken, op, execute);
+    const { outcome, replayed } = await this.deps.idempotency.run(ctx.username, idemToken, op, execute, input);
     if (!replayed && outcome.status === 200) this.deps.stats.countApplied(op, ctx.username);
     return outcome;
   }

@@ -1,12 +1,16 @@
 /**
  * HTTP side of auth: `GET/POST /login` (form, optional popup mode), `GET /auth/authorize` (cookie → access token),
- * `GET/POST /logout`.
+ * `POST /logout`. Same origin only: a page of any other origin — an approved CRM included — gets a 403 and no CORS
+ * grant, so no token ever leaves the CCP origin through these routes. `/auth/authorize` answers an access token and
+ * its expiry, never a refresh token: the HttpOnly session cookie is the only refresh credential.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { clearedSessionCookie, SESSION_COOKIE, sessionCookie, type AuthService } from './auth';
+import { clearedSessionCookie, SESSION_COOKIE, sessionCookie, type AuthService, type CookieOptions } from './auth';
 import { loginFormPage, popupDonePage } from './auth-pages';
-import { accessDenied, unauthorized, type CtiError } from './errors';
+import { methodNotAllowed, notSameOrigin, unauthorized, type CtiError } from './errors';
+import type { HostPolicy } from './host-policy';
 import { parseCookies, readBody, redirect, sendError, sendHtml, sendJson } from './http';
+import type { LoginLimiter } from './login-limiter';
 import type { ApprovedOrigins } from './origins';
 
 /** A login form is a few hundred bytes; this leaves room and keeps the form cheap to read. */
@@ -16,7 +20,15 @@ const DEFAULT_AFTER_LOGIN = '/ccp';
 export interface AuthRouteDeps {
   auth: AuthService;
   origins: ApprovedOrigins;
+  hosts: HostPolicy;
+  limiter: LoginLimiter;
+  /** Whether the session cookie is `Secure` (an https PUBLIC_ORIGIN). */
+  secureCookie: boolean;
   checkCredentials(username: string, password: string): boolean;
+}
+
+function cookieOptions(deps: AuthRouteDeps): CookieOptions {
+  return { secure: deps.secureCookie, maxAgeSeconds: deps.auth.sessionTtlMs / 1000 };
 }
 
 /** Only a path on this server: never `//other.host`, `/\other.host` or an absolute URL. */
@@ -46,7 +58,7 @@ function showForm(res: ServerResponse, url: URL, deps: AuthRouteDeps, status: nu
 }
 
 async function submitLogin(req: IncomingMessage, res: ServerResponse, url: URL, deps: AuthRouteDeps): Promise<void> {
-  if (!deps.origins.allows(req)) {
+  if (!deps.hosts.isSameOrigin(req)) {
     showForm(res, url, deps, 403, 'Sign in from this site\'s own login page.');
     return;
   }
@@ -59,12 +71,23 @@ async function submitLogin(req: IncomingMessage, res: ServerResponse, url: URL, 
   }
   const username = (form.get('username') ?? '').trim();
   const password = form.get('password') ?? '';
+  const address = req.socket.remoteAddress ?? '';
+  const verdict = deps.limiter.check(username, address);
+  if (!verdict.ok) {
+    const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+    sendHtml(res, 429, loginFormPage({ action: formAction(url), username,
+      error: `Too many failed sign-ins. Try again in ${Math.ceil(seconds / 60)} min.` }),
+    { 'Content-Security-Policy': deps.origins.contentSecurityPolicy(), 'Retry-After': String(seconds) });
+    return;
+  }
   if (!username || !deps.checkCredentials(username, password)) {
+    deps.limiter.failed(username, address);
     showForm(res, url, deps, 401, 'Wrong username or password.', username);
     return;
   }
+  deps.limiter.succeeded(username);
   const sessionId = deps.auth.openSession(username);
-  const cookie = sessionCookie(sessionId);
+  const cookie = sessionCookie(sessionId, cookieOptions(deps));
   if (url.searchParams.get('popup') === '1') {
     sendHtml(res, 200, popupDonePage(deps.auth.grant(username, sessionId)), { 'Set-Cookie': cookie });
     return;
@@ -72,30 +95,27 @@ async function submitLogin(req: IncomingMessage, res: ServerResponse, url: URL, 
   redirect(res, safeRedirectPath(url.searchParams.get('redirect')), { 'Set-Cookie': cookie });
 }
 
+/** The refusal every auth route gives a page of another origin. */
+function refuseForeign(req: IncomingMessage, res: ServerResponse): void {
+  sendError(res, notSameOrigin(`${req.headers.origin ?? 'another site'} may not use ${req.url?.split('?')[0]}: `
+    + 'the auth routes answer the CCP origin only'), { Vary: 'Origin' });
+}
+
 function authorize(req: IncomingMessage, res: ServerResponse, deps: AuthRouteDeps): void {
-  const cors = deps.origins.corsHeaders(req);
-  if (!deps.origins.allows(req)) {
-    sendError(res, accessDenied(`origin ${req.headers.origin} is not approved`), cors);
-    return;
-  }
   const sessionId = parseCookies(req)[SESSION_COOKIE];
   const username = deps.auth.sessionUser(sessionId);
   if (!username || sessionId === undefined) {
-    sendError(res, unauthorized('no session: sign in at /login'), cors);
+    sendError(res, unauthorized('no session: sign in at /login'));
     return;
   }
-  const grant = deps.auth.grant(username, sessionId);
-  sendJson(res, 200, grant, cors);
+  const { accessToken, expiration } = deps.auth.grant(username, sessionId);
+  sendJson(res, 200, { accessToken, expiration }, { Vary: 'Origin' });
 }
 
 function logout(req: IncomingMessage, res: ServerResponse, deps: AuthRouteDeps): void {
   const sessionId = parseCookies(req)[SESSION_COOKIE];
   if (sessionId !== undefined) deps.auth.endSession(sessionId);
-  if (req.method === 'GET') {
-    redirect(res, '/login', { 'Set-Cookie': clearedSessionCookie() });
-    return;
-  }
-  res.writeHead(204, { 'Set-Cookie': clearedSessionCookie(), 'Content-Length': 0 });
+  res.writeHead(204, { 'Set-Cookie': clearedSessionCookie(cookieOptions(deps)), 'Content-Length': 0 });
   res.end();
 }
 
@@ -106,16 +126,18 @@ const LOGOUT_PATHS = new Set(['/logout', '/connect/logout']);
 export async function handleAuthRoute(req: IncomingMessage, res: ServerResponse, url: URL, deps: AuthRouteDeps):
   Promise<boolean> {
   const path = url.pathname;
-  if (path === '/login' && (req.method === 'GET' || req.method === 'HEAD')) {
+  const isRead = req.method === 'GET' || req.method === 'HEAD';
+  if (path === '/login' && isRead) {
     showForm(res, url, deps, 200);
   } else if (path === '/login' && req.method === 'POST') {
     await submitLogin(req, res, url, deps);
-  } else if (AUTHORIZE_PATHS.has(path) && req.method === 'OPTIONS') {
-    deps.origins.answerPreflight(req, res);
-  } else if (AUTHORIZE_PATHS.has(path) && req.method === 'GET') {
-    authorize(req, res, deps);
-  } else if (LOGOUT_PATHS.has(path) && (req.method === 'GET' || req.method === 'POST')) {
-    logout(req, res, deps);
+  } else if (AUTHORIZE_PATHS.has(path) || LOGOUT_PATHS.has(path)) {
+    const logoutRoute = LOGOUT_PATHS.has(path);
+    if (!deps.hosts.isSameOrigin(req)) refuseForeign(req, res);
+    else if (logoutRoute && req.method === 'POST') logout(req, res, deps);
+    else if (!logoutRoute && req.method === 'GET') authorize(req, res, deps);
+    else sendError(res, methodNotAllowed(`${req.method} is not allowed on ${path}; use ${logoutRoute ? 'POST' : 'GET'}`),
+      { Allow: logoutRoute ? 'POST' : 'GET' });
   } else {
     return false;
   }

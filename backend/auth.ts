@@ -1,13 +1,13 @@
 /**
- * Sessions and tokens. A login (form, popup or control API) opens a cookie session; `/auth/authorize` turns the
- * session into a short-lived access token (the CTI API's bearer), and a refresh token goes with every grant for
- * GetNewAuthToken. Expiring an agent's session kills its cookies, tokens and refresh tokens at once.
+ * Sessions and tokens. A login (form, popup or control API) opens a cookie session; `/auth/authorize` (same origin
+ * only) turns the session into a short-lived access token (the CTI API's bearer). The session itself is the refresh
+ * credential and stays behind the HttpOnly cookie: page script never sees a refresh token. Only the control API's
+ * login (tools and tests) hands one out, for GetNewAuthToken. Every token dies with its session: at logout, at
+ * `expire-session`, and when the session's lifetime ends (a refresh never extends it).
  */
 import type { Clock } from './sim/clock';
 import { newSecret } from './sim/ids';
 
-/** A working shift: the cookie session outlives many access tokens but not the day. */
-export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 export const SESSION_COOKIE = 'connect_sync_session';
 /** Expired tokens are swept every this many grants, so the maps stay small without a timer. */
 const SWEEP_EVERY_GRANTS = 500;
@@ -38,12 +38,13 @@ export class AuthService {
   private readonly sessions = new Map<string, SessionRecord>();
   private grants = 0;
 
-  constructor(private readonly tokenTtlMs: number, private readonly clock: Clock) {}
+  /** `sessionTtlMs`: a login session's lifetime (config `sessionTtlSeconds`); no token outlives its session. */
+  constructor(private readonly tokenTtlMs: number, private readonly clock: Clock, readonly sessionTtlMs: number) {}
 
   /** Opens a cookie session for `username`; returns the session id (the cookie's value). */
   openSession(username: string): string {
     const id = newSecret();
-    this.sessions.set(id, { username, expiresAtMs: this.clock.now() + SESSION_TTL_MS });
+    this.sessions.set(id, { username, expiresAtMs: this.clock.now() + this.sessionTtlMs });
     return id;
   }
 
@@ -65,14 +66,19 @@ export class AuthService {
     for (const [token, record] of this.refreshTokens) if (record.sessionId === sessionId) this.refreshTokens.delete(token);
   }
 
-  /** A new access token (and refresh token) for `username`, tied to `sessionId` when it came from one. */
+  /**
+   * A new access token (and refresh token) for `username`, tied to `sessionId` when it came from one: neither lives
+   * past the session. A grant without a session (tests, tools) has a refresh token that buys nothing.
+   */
   grant(username: string, sessionId?: string): TokenGrant {
     if (++this.grants % SWEEP_EVERY_GRANTS === 0) this.sweep();
+    const now = this.clock.now();
+    const sessionEnd = sessionId !== undefined ? this.sessions.get(sessionId)?.expiresAtMs ?? now : Infinity;
     const accessToken = newSecret();
     const refreshToken = newSecret();
-    const expiration = this.clock.now() + this.tokenTtlMs;
+    const expiration = Math.min(now + this.tokenTtlMs, sessionEnd);
     this.tokens.set(accessToken, { username, expiresAtMs: expiration, ...(sessionId ? { sessionId } : {}) });
-    this.refreshTokens.set(refreshToken, { username, expiresAtMs: this.clock.now() + SESSION_TTL_MS,
+    this.refreshTokens.set(refreshToken, { username, expiresAtMs: Math.min(now + this.sessionTtlMs, sessionEnd),
       ...(sessionId ? { sessionId } : {}) });
     return { accessToken, expiration, refreshToken };
   }
@@ -85,14 +91,22 @@ export class AuthService {
       this.tokens.delete(token);
       return { ok: false, reason: 'auth token expired' };
     }
+    if (record.sessionId !== undefined && this.sessionUser(record.sessionId) === undefined) {
+      this.tokens.delete(token);
+      return { ok: false, reason: 'the login session of this auth token ended' };
+    }
     return { ok: true, username: record.username };
   }
 
-  /** GetNewAuthToken: a refresh token of `username` buys a new grant (the old refresh token is spent). */
+  /**
+   * GetNewAuthToken: a refresh token of `username` buys a new grant (the old refresh token is spent) while its login
+   * session lives; the new grant ends with that session too.
+   */
   refresh(refreshToken: string, username: string): TokenGrant | undefined {
     const record = this.refreshTokens.get(refreshToken);
     if (!record || record.username !== username || record.expiresAtMs <= this.clock.now()) return undefined;
     this.refreshTokens.delete(refreshToken);
+    if (record.sessionId === undefined || this.sessionUser(record.sessionId) !== username) return undefined;
     return this.grant(username, record.sessionId);
   }
 
@@ -121,12 +135,23 @@ export class AuthService {
   }
 }
 
-/** `Set-Cookie` value opening a session. */
-export function sessionCookie(sessionId: string): string {
-  return `${SESSION_COOKIE}=${sessionId}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${SESSION_TTL_MS / 1000}`;
+export interface CookieOptions {
+  /** Behind TLS (an https `PUBLIC_ORIGIN`): the browser sends the cookie over https only. */
+  secure: boolean;
+  /** The session's lifetime, in seconds. */
+  maxAgeSeconds: number;
+}
+
+/**
+ * `Set-Cookie` value opening a session: HttpOnly (no page script reads it), SameSite=Lax (no cross-site subrequest
+ * carries it), Secure behind TLS.
+ */
+export function sessionCookie(sessionId: string, o: CookieOptions): string {
+  return `${SESSION_COOKIE}=${sessionId}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${Math.max(1, Math.round(o.maxAgeSeconds))}`
+    + (o.secure ? '; Secure' : '');
 }
 
 /** `Set-Cookie` value removing the session cookie. */
-export function clearedSessionCookie(): string {
-  return `${SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0`;
+export function clearedSessionCookie(o: Pick<CookieOptions, 'secure'>): string {
+  return `${SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0${o.secure ? '; Secure' : ''}`;
 }

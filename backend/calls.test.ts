@@ -4,7 +4,9 @@ import { connectionOfType, contactIn, startHarness, type Harness } from './test-
 
 describe('voice calls: outbound, hold, DTMF, third parties, transfers', () => {
   let h: Harness;
-  before(async () => { h = await startHarness(); });
+  // Several tests read a leg's `connecting` state right after dialling: a 20 ms dial delay loses that race on a
+  // loaded 2-core machine (seen while other suites ran), 400 ms does not and keeps the suite short.
+  before(async () => { h = await startHarness({ dialDelayMs: 400 }); });
   after(() => h.close());
   beforeEach(async () => {
     await h.control('POST', '/sim/reset');

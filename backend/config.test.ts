@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { configFromEnv, resolveConfig } from './config';
+import { configFromEnv, ControlApiMode, resolveConfig } from './config';
 
 describe('backend configuration', () => {
   test('defaults', () => {
@@ -8,7 +8,9 @@ describe('backend configuration', () => {
     assert.equal(c.port, 8080);
     assert.equal(c.host, '127.0.0.1');
     assert.deepEqual(c.approvedOrigins, ['http://127.0.0.1:8081', 'http://localhost:8081']);
-    assert.equal(c.controlApi, true);
+    assert.equal(c.controlApi, ControlApiMode.AUTO);
+    assert.equal(c.publicOrigin, undefined);
+    assert.equal(c.sessionTtlSeconds, 12 * 3600);
     assert.equal(c.tokenTtlSeconds, 3600);
     assert.equal(c.ringTimeoutMs, 20000);
     assert.equal(c.agentPassword, 'connect');
@@ -22,7 +24,8 @@ describe('backend configuration', () => {
     const c = resolveConfig({ port: 0 }, env);
     assert.equal(c.port, 0, 'options win');
     assert.deepEqual(c.approvedOrigins, ['https://crm.example', 'https://b.example']);
-    assert.equal(c.controlApi, false);
+    assert.equal(c.controlApi, ControlApiMode.OFF);
+    assert.equal(resolveConfig({}, { CONTROL_API: 'on', PUBLIC_ORIGIN: 'https://ccp.example' }).publicOrigin, 'https://ccp.example');
     assert.equal(c.tokenTtlSeconds, 60);
     assert.equal(c.ringTimeoutMs, 1500);
     assert.equal(c.agentPassword, 'pw');
@@ -37,6 +40,9 @@ describe('backend configuration', () => {
     assert.throws(() => configFromEnv({ APPROVED_ORIGINS: 'https://crm.example/path' }), /APPROVED_ORIGINS/);
     assert.throws(() => configFromEnv({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
     assert.throws(() => configFromEnv({ LOGIN_ORIGINS: 'javascript:alert(1)' }), /LOGIN_ORIGINS/);
+    assert.throws(() => configFromEnv({ CONTROL_API: 'yes' }), /CONTROL_API/);
+    assert.throws(() => configFromEnv({ PUBLIC_ORIGIN: 'https://ccp.example/ccp' }), /PUBLIC_ORIGIN/);
+    assert.throws(() => configFromEnv({ PUBLIC_ORIGIN: 'ftp://ccp.example' }), /PUBLIC_ORIGIN/);
   });
 
   test('LOGIN_ORIGINS: bare origins a loginUrl may open, none by default', () => {

@@ -3,8 +3,19 @@
  * start-up with a message naming the variable (instead of a simulator that half works).
  */
 import path from 'node:path';
+import { DEFAULT_LIMITS, type BackendLimits } from './limits';
 
 export type LogLevelSetting = 'silent' | 'info' | 'debug';
+
+/**
+ * `auto`: `/sim/*` answers on a loopback bind (no token) and is off otherwise. `on`: also on other interfaces, where
+ * every call needs the start-up control token. `off`: never.
+ */
+export enum ControlApiMode {
+  AUTO = 'auto',
+  ON = 'on',
+  OFF = 'off',
+}
 
 export interface BackendConfig {
   /** TCP port; 0 picks a free one (tests). Env `CTI_PORT`. */
@@ -16,8 +27,18 @@ export interface BackendConfig {
   /** Origins besides the CCP's own that a `loginUrl` may open (an SSO page); served to the CCP with the approved
    * origins. Env `LOGIN_ORIGINS` (comma-separated). Default none. */
   loginOrigins: string[];
-  /** Whether `/sim/*` answers. Env `CONTROL_API` (`off` disables it). */
-  controlApi: boolean;
+  /** When `/sim/*` answers (see {@link ControlApiMode}). Env `CONTROL_API` (`auto`, `on`, `off`). */
+  controlApi: ControlApiMode;
+  /**
+   * The origin browsers use when the backend sits behind a proxy or TLS terminator, e.g. `https://ccp.example.com`.
+   * Its host is served besides the bind address, its scheme is the scheme of the server's own origin, and an
+   * `https` one makes the session cookie `Secure`. Env `PUBLIC_ORIGIN`.
+   */
+  publicOrigin?: string;
+  /** Lifetime of a login session (the cookie), in seconds; no token outlives it. Env `SESSION_TTL_SECONDS`. */
+  sessionTtlSeconds: number;
+  /** Resource limits (see backend/limits.ts); options only, for tests. */
+  limits: BackendLimits;
   /** Lifetime of an access token, in seconds (fractions allowed, for tests). Env `TOKEN_TTL_SECONDS`. */
   tokenTtlSeconds: number;
   /** How long an inbound contact rings before it is missed. Env `RING_TIMEOUT_MS`. */
@@ -40,6 +61,8 @@ export const DEFAULT_RING_TIMEOUT_MS = 20_000;
 export const DEFAULT_DIAL_DELAY_MS = 300;
 /** One hour, like the hosted service's access tokens; the worker refreshes 30 min before expiry. */
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
+/** A working shift: the cookie session outlives many access tokens but not the day. */
+export const DEFAULT_SESSION_TTL_SECONDS = 12 * 60 * 60;
 /** The demo CRM's two spellings: same-site (127.0.0.1) and cross-site (localhost) embedding. */
 export const DEFAULT_APPROVED_ORIGINS = ['http://127.0.0.1:8081', 'http://localhost:8081'];
 
@@ -51,7 +74,9 @@ export function defaultConfig(): BackendConfig {
     host: '127.0.0.1',
     approvedOrigins: [...DEFAULT_APPROVED_ORIGINS],
     loginOrigins: [],
-    controlApi: true,
+    controlApi: ControlApiMode.AUTO,
+    sessionTtlSeconds: DEFAULT_SESSION_TTL_SECONDS,
+    limits: { ...DEFAULT_LIMITS },
     tokenTtlSeconds: DEFAULT_TOKEN_TTL_SECONDS,
     ringTimeoutMs: DEFAULT_RING_TIMEOUT_MS,
     dialDelayMs: DEFAULT_DIAL_DELAY_MS,
@@ -88,6 +113,25 @@ function originsFrom(raw: string, name = 'APPROVED_ORIGINS'): string[] {
   return origins;
 }
 
+function controlApiFrom(raw: string): ControlApiMode {
+  const mode = raw.trim().toLowerCase();
+  if (mode === '') return ControlApiMode.AUTO;
+  for (const m of Object.values(ControlApiMode)) if (m === mode) return m;
+  throw new Error(`CONTROL_API must be auto, on or off, got "${raw}"`);
+}
+
+function publicOriginFrom(raw: string, name = 'PUBLIC_ORIGIN'): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new Error(`${name}: "${raw}" is not a URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`${name} must be http or https`);
+  if (parsed.origin !== raw) throw new Error(`${name}: "${raw}" must be a bare origin like ${parsed.origin}`);
+  return raw;
+}
+
 function logLevelFrom(raw: string | undefined): LogLevelSetting | undefined {
   if (raw === undefined || raw === '') return undefined;
   const level = raw.toLowerCase();
@@ -105,7 +149,9 @@ export function configFromEnv(env: Env = process.env): Partial<BackendConfig> {
   set('host', env.CTI_HOST || undefined);
   if (env.APPROVED_ORIGINS !== undefined) set('approvedOrigins', originsFrom(env.APPROVED_ORIGINS));
   if (env.LOGIN_ORIGINS !== undefined) set('loginOrigins', originsFrom(env.LOGIN_ORIGINS, 'LOGIN_ORIGINS'));
-  if (env.CONTROL_API !== undefined) set('controlApi', env.CONTROL_API.toLowerCase() !== 'off');
+  if (env.CONTROL_API !== undefined) set('controlApi', controlApiFrom(env.CONTROL_API));
+  if (env.PUBLIC_ORIGIN) set('publicOrigin', publicOriginFrom(env.PUBLIC_ORIGIN.trim()));
+  set('sessionTtlSeconds', numberFrom(env, 'SESSION_TTL_SECONDS', 0.001, false));
   set('tokenTtlSeconds', numberFrom(env, 'TOKEN_TTL_SECONDS', 0.001, false));
   set('ringTimeoutMs', numberFrom(env, 'RING_TIMEOUT_MS', 1, true));
   set('dialDelayMs', numberFrom(env, 'DIAL_DELAY_MS', 0, true));
@@ -117,7 +163,11 @@ export function configFromEnv(env: Env = process.env): Partial<BackendConfig> {
 
 /** Defaults, then the environment, then explicit options (tests pass these). */
 export function resolveConfig(opts: Partial<BackendConfig> = {}, env: Env = process.env): BackendConfig {
-  const config = { ...defaultConfig(), ...configFromEnv(env), ...stripUndefined(opts) };
+  const defaults = defaultConfig();
+  const config = { ...defaults, ...configFromEnv(env), ...stripUndefined(opts),
+    limits: { ...defaults.limits, ...(opts.limits ?? {}) } };
+  if (config.publicOrigin !== undefined) publicOriginFrom(config.publicOrigin, 'publicOrigin');
+  if (!(config.sessionTtlSeconds > 0)) throw new Error('sessionTtlSeconds must be > 0');
   if (config.port < 0 || config.port > 65535 || !Number.isInteger(config.port)) throw new Error('port must be 0..65535');
   if (!(config.tokenTtlSeconds > 0)) throw new Error('tokenTtlSeconds must be > 0');
   if (!(config.ringTimeoutMs > 0)) throw new Error('ringTimeoutMs must be > 0');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { ControlApiMode } from './config';
 import { contactIn, startHarness, type Harness } from './test-kit';
 
 describe('control API', () => {
@@ -221,7 +222,7 @@ describe('control API', () => {
 
 describe('CONTROL_API=off', () => {
   let h: Harness;
-  before(async () => { h = await startHarness({ controlApi: false }); });
+  before(async () => { h = await startHarness({ controlApi: ControlApiMode.OFF }); });
   after(() => h.close());
 
   test('every /sim route is a 404 and the CTI API still works', async () => {

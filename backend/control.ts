@@ -1,15 +1,22 @@
 /**
- * The control API (`/sim/*`, JSON): drives the simulation for demos, tests and users' resilience suites. Disabled
- * with `CONTROL_API=off` (every route is then a 404). Bodies are validated like the CTI API's; errors are
- * `{__type, type, message}` with REST statuses (400 bad input, 404 unknown thing, 409 conflicting state).
+ * The control API (`/sim/*`, JSON): drives the simulation for demos, tests and users' resilience suites. It has no
+ * passwords, so who may reach it is decided here (see {@link ControlAccess}): never a page of another origin (an
+ * approved CRM included: 403); without a token only on a loopback bind; on other interfaces only with
+ * `CONTROL_API=on`, and then every call carries the start-up token in `X-Control-Token`. When it is off every route
+ * is a 404. Bodies are validated like the CTI API's; errors are `{__type, type, message}` with REST statuses (400 bad
+ * input, 401 no control token, 403 foreign page, 404 unknown thing, 409 conflicting state).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ContactType } from '../shared/enums';
 import type { CtiApi } from './api';
-import { sessionCookie, type AuthService } from './auth';
-import { accessDenied, asCtiError, controlConflict, controlNotFound, CtiError, validationError } from './errors';
+import { sessionCookie, type AuthService, type CookieOptions } from './auth';
+import { ControlApiMode } from './config';
+import {
+  asCtiError, controlConflict, controlNotFound, controlTokenRequired, CtiError, notSameOrigin, validationError,
+} from './errors';
+import type { HostPolicy } from './host-policy';
 import { parseFaultSpec, type FaultInjector } from './faults';
-import { parseJsonObject, readBody, sendError, sendJson } from './http';
+import { parseJsonObject, readBody, sameSecret, sendError, sendJson } from './http';
 import { addChatMessage } from './sim/chat';
 import { acceptContact, addInboundContact, customerHangsUp } from './sim/contacts';
 import type { AgentRecord, ContactRecord } from './sim/model';
@@ -25,7 +32,22 @@ import { optionalString, optionalStringMap, requireString, type JsonObject } fro
 const MAX_CONTROL_BODY_BYTES = 64 * 1024;
 const INBOUND_TYPES: readonly string[] = [ContactType.VOICE, ContactType.CHAT, ContactType.QUEUE_CALLBACK, ContactType.TASK];
 
+/** The header that carries the control token when the control API is open beyond loopback. */
+export const CONTROL_TOKEN_HEADER = 'X-Control-Token';
+
+/** Who may reach `/sim/*`. */
+export interface ControlAccess {
+  mode: ControlApiMode;
+  /** True on a loopback bind without PUBLIC_ORIGIN: only this machine can connect, so no token is needed. */
+  local: boolean;
+  /** The random start-up token every call must carry when not `local` (and mode is `on`). */
+  token: string | undefined;
+}
+
 export interface ControlDeps {
+  control: ControlAccess;
+  hosts: HostPolicy;
+  cookie: CookieOptions;
   sim: Simulation;
   auth: AuthService;
   stats: BackendStats;
@@ -73,7 +95,7 @@ function login({ res, body, deps }: Call): void {
   const sessionId = deps.auth.openSession(username);
   const grant = deps.auth.grant(username, sessionId);
   sendJson(res, 200, { token: grant.accessToken, accessToken: grant.accessToken, expiration: grant.expiration,
-    refreshToken: grant.refreshToken, username, agentARN: agent.agentARN }, { 'Set-Cookie': sessionCookie(sessionId) });
+    refreshToken: grant.refreshToken, username, agentARN: agent.agentARN }, { 'Set-Cookie': sessionCookie(sessionId, deps.cookie) });
 }
 
 function inbound({ res, body, deps }: Call): void {
@@ -210,12 +232,40 @@ function decodeParams(match: RegExpExecArray): string[] {
   });
 }
 
-/** Handles `/sim/*`; false when the path is not under `/sim`. */
+/**
+ * What start-up prints about the control token (empty when none is needed): the only place the token appears. Pages
+ * never get it — the CCP's and inspector's control strip stays hidden where a token is needed.
+ */
+export function controlBanner(token: string | undefined): string {
+  if (!token) return '';
+  return `Control API (/sim/*) is open beyond loopback: send "${CONTROL_TOKEN_HEADER}: ${token}" on every call `
+    + '(e2e fixtures and scripts: CONTROL_TOKEN=<token>).';
+}
+
+/** Whether the control API answers at all here: off, or `auto` beyond loopback, leaves `/sim/*` to the 404. */
+export function controlEnabled(access: ControlAccess): boolean {
+  return access.mode !== ControlApiMode.OFF && (access.local || access.mode === ControlApiMode.ON);
+}
+
+function checkAccess(req: IncomingMessage, deps: ControlDeps): void {
+  if (!deps.hosts.isSameOrigin(req)) {
+    throw notSameOrigin(`${req.headers.origin ?? 'another site'} may not drive the simulation: the control API answers `
+      + 'scripts and the CCP origin only');
+  }
+  if (deps.control.local) return;
+  const given = req.headers[CONTROL_TOKEN_HEADER.toLowerCase()];
+  if (typeof given !== 'string' || deps.control.token === undefined || !sameSecret(given, deps.control.token)) {
+    throw controlTokenRequired(`the control API is open beyond loopback: send the token printed at start-up in ${CONTROL_TOKEN_HEADER}`);
+  }
+}
+
+/** Handles `/sim/*`; false when the path is not under `/sim` or the control API is off here. */
 export async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, deps: ControlDeps):
   Promise<boolean> {
   if (url.pathname !== '/sim' && !url.pathname.startsWith('/sim/')) return false;
+  if (!controlEnabled(deps.control)) return false;
   try {
-    if (!deps.origins.allows(req)) throw accessDenied(`origin ${req.headers.origin} may not drive the simulation`);
+    checkAccess(req, deps);
     const candidates = ROUTES.filter((r) => r.pattern.test(url.pathname));
     const route = candidates.find((r) => r.method === req.method);
     if (!route) {

@@ -4,6 +4,22 @@
  */
 import type { CtiErrorBody } from '../shared/cti';
 
+/** Error types of the backend's own defences (issue #12), sent as `{type, message}` like every other error. */
+export enum GuardErrorType {
+  /** The request's Host is not a name this server is configured for (DNS rebinding, stray proxies): 421. */
+  MISDIRECTED = 'MisdirectedRequestException',
+  /** A page of another origin (an approved CRM included) on a same-origin-only route: 403. */
+  ACCESS_DENIED = 'AccessDeniedException',
+  /** The control API is open beyond loopback and the call lacks the start-up `X-Control-Token`: 401. */
+  CONTROL_TOKEN_REQUIRED = 'ControlTokenRequiredException',
+  /** Too many failed logins for this username or client address: 429 with `Retry-After`. */
+  TOO_MANY_REQUESTS = 'TooManyRequestsException',
+  /** An idempotency key reused for another operation or other parameters: 400. */
+  IDEMPOTENCY_MISMATCH = 'IdempotentParameterMismatchException',
+  /** A route called with a method it does not take (e.g. GET /logout): 405. */
+  METHOD_NOT_ALLOWED = 'MethodNotAllowedException',
+}
+
 export class CtiError extends Error {
   constructor(readonly type: string, message: string, readonly status: number) {
     super(message);
@@ -28,6 +44,15 @@ export const invalidConfiguration = (message: string): CtiError =>
 /** Control-API variants: same types, REST-style statuses (404 unknown thing, 409 conflicting state). */
 export const controlNotFound = (message: string): CtiError => new CtiError('ResourceNotFoundException', message, 404);
 export const controlConflict = (type: string, message: string): CtiError => new CtiError(type, message, 409);
+
+export const misdirected = (message: string): CtiError => new CtiError(GuardErrorType.MISDIRECTED, message, 421);
+export const notSameOrigin = (message: string): CtiError => new CtiError(GuardErrorType.ACCESS_DENIED, message, 403);
+export const controlTokenRequired = (message: string): CtiError =>
+  new CtiError(GuardErrorType.CONTROL_TOKEN_REQUIRED, message, 401);
+export const tooManyRequests = (message: string): CtiError => new CtiError(GuardErrorType.TOO_MANY_REQUESTS, message, 429);
+export const idempotencyMismatch = (message: string): CtiError =>
+  new CtiError(GuardErrorType.IDEMPOTENCY_MISMATCH, message, 400);
+export const methodNotAllowed = (message: string): CtiError => new CtiError(GuardErrorType.METHOD_NOT_ALLOWED, message, 405);
 
 /** Anything thrown that is not a CtiError is a bug: it becomes a 500 and is logged, never a crash. */
 export function asCtiError(err: unknown): CtiError {

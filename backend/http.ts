@@ -1,6 +1,7 @@
 /**
  * Small HTTP helpers over `node:http`: bounded body reading, JSON and HTML answers, cookies, redirects.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CtiError, validationError } from './errors';
 
@@ -108,7 +109,8 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** The origin this request was addressed to, as a browser on the same origin would send it. */
-export function ownOrigin(req: IncomingMessage): string {
-  return `http://${req.headers.host ?? 'localhost'}`;
+/** Compares two secrets in constant time (hashes first, so lengths leak nothing either). */
+export function sameSecret(a: string, b: string): boolean {
+  const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
 }

@@ -1,10 +1,12 @@
 /**
  * Approved origins (the guide's "whitelist"): the only pages allowed to frame the CCP (CSP `frame-ancestors`) and to
- * call the API and `/auth/authorize` cross-origin (CORS). Every other cross-origin browser request is refused.
+ * call `/api` cross-origin (CORS, without credentials: a CRM page brings its own bearer token, never the CCP's
+ * cookie). The auth routes and the control API are same-origin only (HostPolicy.isSameOrigin). Every other
+ * cross-origin browser request is refused.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BEARER_HEADER, IDEMPOTENCY_HEADER, TARGET_HEADER } from '../shared/cti';
-import { ownOrigin } from './http';
+import type { HostPolicy } from './host-policy';
 
 /** Browsers may cache a preflight this long; short so a changed list takes effect quickly. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
@@ -12,7 +14,7 @@ const PREFLIGHT_MAX_AGE_SECONDS = 600;
 export class ApprovedOrigins {
   private readonly set: ReadonlySet<string>;
 
-  constructor(readonly origins: readonly string[]) {
+  constructor(readonly origins: readonly string[], private readonly hosts: () => HostPolicy) {
     this.set = new Set(origins);
   }
 
@@ -31,16 +33,15 @@ export class ApprovedOrigins {
    */
   allows(req: IncomingMessage): boolean {
     const origin = req.headers.origin;
-    return origin === undefined || origin === ownOrigin(req) || this.isApproved(origin);
+    return origin === undefined || this.hosts().isOwnOrigin(req, origin) || this.isApproved(origin);
   }
 
-  /** CORS response headers for an approved cross-origin caller; none for anyone else. */
+  /** CORS response headers for an approved cross-origin caller (no credentials); none for anyone else. */
   corsHeaders(req: IncomingMessage): Record<string, string> {
     const origin = req.headers.origin;
     if (origin === undefined || !this.isApproved(origin)) return {};
     return {
       'Access-Control-Allow-Origin': origin,
-      'Access-Control-Allow-Credentials': 'true',
       'Access-Control-Expose-Headers': 'x-amzn-ErrorType, x-amzn-RequestId',
       Vary: 'Origin',
     };

@@ -2,6 +2,7 @@
  * Helpers for the backend's tests: a backend on a free port, and small clients for the CTI API and the control
  * API over real HTTP. Not a test file itself.
  */
+import http from 'node:http';
 import { CTI_CONTENT_TYPE, CTI_TARGET_PREFIX } from '../shared/cti';
 import type { BackendConfig } from './config';
 import { startBackend, type RunningBackend } from './server';
@@ -122,4 +123,37 @@ export function contactIn(truth: any, contactId: string): any {
 
 export function connectionOfType(contact: any, type: string): any {
   return contact.connections.find((c: any) => c.type === type);
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  /** The body as JSON, or undefined when it is not JSON. */
+  json: any;
+}
+
+/**
+ * One HTTP request with the headers sent exactly as given — `Host` included, which fetch will not let a test
+ * choose (the DNS-rebinding tests need it).
+ */
+export function rawRequest(base: string, path: string, opts: { method?: string; headers?: Record<string, string>;
+  body?: string } = {}): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(base);
+    const req = http.request({ hostname: hostname.replace(/^\[|\]$/g, ''), port, path, method: opts.method ?? 'GET',
+      headers: opts.headers ?? {}, setHost: !(opts.headers && Object.keys(opts.headers).some((k) => k.toLowerCase() === 'host')) },
+    (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => { text += c; });
+      res.on('end', () => {
+        let json: any;
+        try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
 }

@@ -2,7 +2,7 @@
  * Footprint: bundle sizes (minified and gzip) and, for the client bundle, which modules weigh what — minified bytes
  * attributed to source files through the bundle's source map (no rebuild needed), grouped by package/folder.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -10,10 +10,13 @@ export interface BundleSize { file: string; minBytes: number; gzipBytes: number 
 export interface ModuleWeight { module: string; minBytes: number; gzipAlone: number }
 export interface Footprint { bundles: BundleSize[]; clientModules: ModuleWeight[]; clientGroups: ModuleWeight[] }
 
-/** The client first, then what it loads on demand (embedding, frame relay, ringtone, fallback, engine), the worker and
- * the CCP page. */
+/** The client first, then the chunks it loads on demand (embedding, frame relay, ringtone, fallback, engine), the worker
+ * and the CCP page. Chunks webpack splits out for code several of them share (`connect-<id>.js`) are added. */
 export const BUNDLES = ['connect-streams-min.js', 'connect-embed.js', 'connect-relay.js', 'connect-ringtone.js', 'connect-fallback.js',
   'connect-engine.js', 'connect-shared-worker.js', 'ccp.js'];
+
+/** A chunk of shared code, named by its id. */
+const SHARED_CHUNK = /^connect-\d+\.js$/;
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -74,7 +77,8 @@ function groupOf(module: string): string {
 }
 
 export function measureFootprint(dist: string): Footprint {
-  const bundles = BUNDLES.filter((f) => existsSync(join(dist, f))).map((file) => {
+  const shared = readdirSync(dist).filter((f) => SHARED_CHUNK.test(f)).sort();
+  const bundles = [...BUNDLES, ...shared].filter((f) => existsSync(join(dist, f))).map((file) => {
     const buf = readFileSync(join(dist, file));
     return { file, minBytes: buf.length, gzipBytes: gzipSync(buf, { level: 9 }).length };
   });

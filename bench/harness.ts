@@ -2,8 +2,10 @@
  * Benchmark harness: a backend in a child process (so the driver's own work does not slow it), one headless
  * Chromium, and bench tabs — minimal pages on the CCP origin that load the library and record when events arrive.
  */
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { launchChromium, startBackendProcess, type BackendProcess } from '../e2e/fixtures/processes';
+import { BENCH_DIST, BENCH_WORKER_FILE } from './webpack.config';
 
 export { ROOT } from '../e2e/fixtures/processes';
 export const BENCH_WORKER_NAME = 'connect-sync-v1:bench';
@@ -21,9 +23,13 @@ export function startBackend(port: number, env: Record<string, string> = {}): Pr
 
 export const launch = launchChromium;
 
-/** Worker names: the same bundle, started under a `…:bench` name (instruments on), or `…:baseline:bench` (the engine in
- * the original design's mode, see worker/engine.ts `EngineMode`). */
+/** Worker names: the benchmark's own worker bundle (instruments on), started under a `…:bench` name, or
+ * `…:baseline:bench` (the engine with the original design's strategy, see bench/baseline.ts). */
 export const BASELINE_WORKER_NAME = 'connect-sync-v1:baseline:bench';
+
+/** Where bench tabs find the benchmark's worker bundle: a path on the CCP origin (a SharedWorker must be same-origin)
+ * that the backend does not serve; each bench context answers it from `bench/dist/`. */
+export const BENCH_WORKER_PATH = `/bench/${BENCH_WORKER_FILE}`;
 
 export interface BenchPageOptions {
   /** `auto`, `sharedworker`, `broadcast`, … (forced with `initSharedWorker({transport})`). */
@@ -41,7 +47,7 @@ function benchPage(url: string, o: BenchPageOptions): string {
   const workerName = o.workerName ?? BENCH_WORKER_NAME;
   const rawWorker = transport === 'broadcast' ? '' : `
   const ch = new MessageChannel();
-  const w = new SharedWorker('${url}/connect-shared-worker.js', { name: '${workerName}' });
+  const w = new SharedWorker('${url}${BENCH_WORKER_PATH}', { name: '${workerName}' });
   w.port.start();
   // Speak Comlink's wire format directly: hand the worker one end of a raw channel.
   w.port.postMessage({ id: 'bench-attach', type: 'APPLY', path: ['benchAttach'], argumentList: [{ type: 'RAW', value: ch.port2 }] }, [ch.port2]);
@@ -73,7 +79,7 @@ function benchPage(url: string, o: BenchPageOptions): string {
   connect.core.getEventBus().subscribe('transport', (d) => {
     window.__transport.push({ epoch: d && d.epoch, t: performance.timeOrigin + performance.now() });
   });
-  connect.core.initSharedWorker({ role: 'page', workerName: '${workerName}', transport: '${transport}' });
+  connect.core.initSharedWorker({ role: 'page', workerUrl: '${url}${BENCH_WORKER_PATH}', workerName: '${workerName}', transport: '${transport}' });
 </script>`;
 }
 
@@ -83,6 +89,9 @@ export async function benchContext(browser: Browser, backend: Backend, username:
   const context = await browser.newContext();
   await context.request.post(`${backend.url}/sim/login`, { data: { username } });
   await context.route(`${backend.url}/bench`, (route) => route.fulfill({ contentType: 'text/html', body: benchPage(backend.url, options) }));
+  await context.route(`${backend.url}${BENCH_WORKER_PATH}`, (route) => route.fulfill({
+    contentType: 'application/javascript; charset=utf-8', path: join(BENCH_DIST, BENCH_WORKER_FILE),
+  }));
   return context;
 }
 

@@ -6,7 +6,7 @@
  * Three paths, each in its own browser context and agent, with 1 → 5 → 10 → 20 → 50 tabs (a one-contact agent), then
  * 50 → 1 (the same agent with twenty contacts):
  * - ours: the SharedWorker engine (deltas);
- * - baseline: the same engine in the original design's mode (a `…:baseline:bench` worker, see worker/engine.ts);
+ * - baseline: the same engine with the original design's strategy (a `…:baseline:bench` worker, see bench/baseline.ts);
  * - broadcast: the BroadcastChannel fallback (forced), the engine in the leader tab.
  * Then: tab death → topic freed, leader death → failover, tab heap over many updates, bundle sizes, and a backend with
  * 1 000 held long polls (its own process).
@@ -174,6 +174,9 @@ async function main(): Promise<void> {
   if (!process.argv.includes('--no-build')) {
     const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);
+    // The benchmark's own worker bundle (instruments, original design): bench/dist/, never dist/.
+    const b = spawnSync('npx', ['webpack', '--config', 'bench/webpack.config.ts'], { cwd: ROOT, stdio: 'inherit' });
+    if (b.status !== 0) process.exit(b.status ?? 1);
   }
   const started = Date.now();
   const footprint = measureFootprint(join(ROOT, 'dist'));

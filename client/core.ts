@@ -7,12 +7,11 @@ import { ConfigurationEvents, EventType } from '../shared/enums';
 import { DownType, TabRole, TransportKind, type EngineInfo, type LogRecord, type StateFull } from '../shared/protocol';
 import { getContext, resetContext, setUpstream } from './context';
 import { EngineLink, type LinkSink } from './engine-link';
-import { readPersistedState } from './persisted';
 import { TransportChooser, type TransportChoice } from './transports/choose';
-import { parentOriginOf } from './transports/iframe-relay';
-import { isRelayApi, RELAY_BUNDLE_FILE, RELAY_GLOBAL, type RelayApi, type RelayHandle } from './transports/relay-api';
-import { loadGlobal } from './transports/script-loader';
-import type { Transport, TransportInfo } from './transports/transport';
+import { loadPersistedReader, loadRelay, PERSISTED_LOAD_DEADLINE_MS } from './on-demand';
+import { parentOriginOf } from './transports/parent-origin';
+import type { RelayApi, RelayHandle } from './transports/relay-session';
+import { withDeadline, type Transport, type TransportInfo } from './transports/transport';
 import type { HostLocks } from '../shared/engine-host';
 import type { TrustedOrigins } from './url-policy';
 
@@ -32,7 +31,8 @@ export interface InitSharedWorkerOptions {
   /** How to reach the engine: `auto` (default: SharedWorker if it answers, else BroadcastChannel + leader tab, else
    * in-page with a warning), or forced. See `getTransportInfo()` and the `transport` event for the outcome. */
   transport?: TransportChoice;
-  /** URL of `connect-engine.js` (loaded by a broadcast leader or an in-page tab); default: beside `connect-streams.js`. */
+  /** @deprecated Ignored: the engine (for a broadcast leader or an in-page tab) is a chunk of this library, loaded
+   * from beside `connect-streams.js` like the rest of its code on demand. */
   engineUrl?: string;
 }
 
@@ -59,19 +59,11 @@ function defaultWorkerUrl(): string {
   return scriptBase ? new URL('connect-shared-worker.js', scriptBase).href : '/connect-shared-worker.js';
 }
 
-/** One of our bundles, beside `connect-streams.js` (like the worker); when that is unknown (the library was bundled
- * into the page), at the root of `elseOrigin` (the CCP's, for a CRM), else of this page's origin. */
-export function besideLibrary(file: string, elseOrigin?: string): string {
-  if (scriptBase) return new URL(file, scriptBase).href;
-  return elseOrigin ? new URL(`/${file}`, elseOrigin).href : `/${file}`;
-}
-
 /** This page's transports: the first chooses (and says so in the log); a leader change is a `transport` event. */
 function pageTransports(options: InitSharedWorkerOptions, workerUrl: string, approvedParent: Promise<string | null>): TransportChooser {
   return new TransportChooser({
     approvedParent: () => approvedParent,
     choice: options.transport ?? 'auto', workerUrl, workerName: options.workerName,
-    engineUrl: options.engineUrl ?? besideLibrary('connect-engine.js'), fallbackUrl: besideLibrary('connect-fallback.js'),
     origin: location.origin,
     seed: () => (getContext().state.version >= 0 ? { type: DownType.STATE, ...getState() } : null),
     log: (level, text) => { getContext().log[level](text); },
@@ -122,7 +114,10 @@ export interface StartOptions {
 /** Connects this page's context to an engine over `transport`. Resolves once the engine welcomed the tab. */
 export async function startLink(transport: Transport, options: StartOptions): Promise<void> {
   const ctx = getContext();
-  const persisted = options.readPersisted ? await readPersistedState().catch(() => null) : null;
+  const persisted = options.readPersisted
+    ? await withDeadline(loadPersistedReader().then((read) => read()), PERSISTED_LOAD_DEADLINE_MS, 'connect-persisted.js')
+      .catch(() => null)
+    : null;
   if (persisted && ctx.state.version < 0) ctx.state.apply({ ...persisted, stale: true });
   const link = new EngineLink({
     transport,
@@ -251,16 +246,15 @@ function loadTrustedOrigins(framed: boolean): Promise<TrustedOrigins | undefined
   );
 }
 
-/** Running only in a CCP frame: relays for the parent page if its origin is approved. The relay is
+/** Running only in a CCP frame: relays for the parent page if its origin is approved. The relay is the chunk
  * `connect-relay.js`, loaded now (while the approved origins are read); if it cannot load, this page logs the typed
  * error (its own connection is unaffected) and the parent, which never hears `ready`, reports its own timeout. */
 function startRelay(parentOrigin: string, approvedParent: Promise<string | null | undefined>, createTransport: () => Transport,
   locks: () => Promise<HostLocks | undefined>): void {
   const { log, bus } = getContext();
   const start = ++relayStarts;
-  const url = besideLibrary(RELAY_BUNDLE_FILE);
-  const relayApi = loadGlobal(url, RELAY_GLOBAL, isRelayApi).catch((e: unknown): RelayApi | null => {
-    log.error('could not load the iframe relay (%s); not bridging: %j', url, e);
+  const relayApi = loadRelay().catch((e: unknown): RelayApi | null => {
+    log.error('could not load the iframe relay; not bridging: %j', e);
     return null;
   });
   void Promise.all([approvedParent, relayApi]).then(([approved, api]) => {
@@ -281,7 +275,7 @@ function startRelay(parentOrigin: string, approvedParent: Promise<string | null 
 }
 
 let relay: RelayHandle | null = null;
-/** Counts relay starts and terminates: a relay whose bundle arrives after `terminate` (or a restart) is not started. */
+/** Counts relay starts and terminates: a relay whose chunk arrives after `terminate` (or a restart) is not started. */
 let relayStarts = 0;
 let pageOptions: Record<string, unknown> = {};
 

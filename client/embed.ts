@@ -1,16 +1,15 @@
 /**
  * `connect.core.initCCP`: a CRM page on another origin embeds the CCP in an iframe and uses the `connect` API
  * through it. The page becomes a tab of the engine, relayed by the frame. The bridge and the frame's lock service
- * are `connect-embed.js`, loaded here on demand (beside this library, else from the CCP's origin) while the frame
+ * are the chunk `connect-embed.js`, loaded here on demand (from beside this library) while the frame
  * loads; what the frame posts meanwhile is kept and handed over, so nothing is lost.
  */
 import { ErrorType, TabRole, TransportKind, wireError } from '../shared/protocol';
 import { getContext } from './context';
-import { besideLibrary, claimInit, startLink } from './core';
+import { claimInit, startLink } from './core';
+import { loadEmbedding } from './on-demand';
 import { AutoTransport } from './transports/choose';
-import { EMBED_BUNDLE_FILE, EMBED_GLOBAL, isEmbedApi } from './transports/embed-api';
 import type { IframeBridgeTransport } from './transports/iframe-bridge';
-import { loadGlobal } from './transports/script-loader';
 
 /** The guide's sizes: the CCP is 465 px tall, 400 px in its compact layout, which it uses below 221 px wide. */
 export const CCP_HEIGHT_PX = 465;
@@ -62,7 +61,7 @@ function holdFrameMessages(ccpFrame: HTMLIFrameElement, ccpOrigin: string): { ta
 function openBridge(ccpFrame: HTMLIFrameElement, ccpOrigin: string, onRefused: (reason: string) => void): Promise<IframeBridgeTransport> {
   const held = holdFrameMessages(ccpFrame, ccpOrigin);
   stopHolding = held.stop;
-  return loadGlobal(besideLibrary(EMBED_BUNDLE_FILE, ccpOrigin), EMBED_GLOBAL, isEmbedApi).then((api) => {
+  return loadEmbedding().then((api) => {
     if (frame !== ccpFrame) throw wireError(ErrorType.NOT_CONNECTED, 'initCCP: the CCP frame was removed before the bridge loaded');
     const session = api.open({ frame: ccpFrame, ccpOrigin, early: held.take(), onRefused });
     stopLockService = session.stopLockService;

@@ -112,12 +112,15 @@ export class EngineLink {
 
   async master(method: MasterMethod, topic: string): Promise<MasterResult> {
     const res = await this.post({ type: UpType.MASTER, requestId: randomId(), method, topic }, CONTROL_TIMEOUT_MS);
+    throwIfRefused(res); // ForbiddenError (a CRM asking for a CCP-only topic), ThrottledError
     if (!res || typeof (res as MasterResult).isMaster !== 'boolean') throw wireError(ErrorType.INTERNAL, 'bad master answer');
     return res as MasterResult;
   }
 
   async inspect(): Promise<EngineInfo> {
-    return await this.post({ type: UpType.INSPECT }, CONTROL_TIMEOUT_MS) as EngineInfo;
+    const res = await this.post({ type: UpType.INSPECT }, CONTROL_TIMEOUT_MS);
+    throwIfRefused(res);
+    return res as EngineInfo;
   }
 
   broadcast(event: string, data?: unknown): void {
@@ -209,4 +212,10 @@ export class EngineLink {
       .catch((e: WireError) => this.options.sink.event('link_error', e))
       .finally(() => { this.resyncing = false; });
   }
+}
+
+/** The engine answers a message it refused with a failed `Response`: its typed error becomes the rejection. */
+function throwIfRefused(res: unknown): void {
+  const r = res as Response | undefined;
+  if (r && r.type === DownType.RESPONSE && !r.ok) throw r.error;
 }

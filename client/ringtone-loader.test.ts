@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ConfigurationEvents, ContactEvents, MasterTopics, RingtoneEvents } from '../shared/enums';
 import { ENGINE_EVENTS, ErrorType, wireError, type MasterResult } from '../shared/protocol';
 import { RingtoneManager } from './ringtone';
-import { RINGTONE_HEARS, type RingtoneApi, type RingtoneStartOptions } from './ringtone-api';
+import { RINGTONE_HEARS, type RingtoneApi, type RingtoneStartOptions } from './ringtone-loader';
 import { MAX_HEARD_BEFORE, startRingtoneOnDemand } from './ringtone-loader';
 import { freshContext } from './testing/context';
 import { FakePlayer } from './testing/fake-ringtone-player';

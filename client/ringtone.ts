@@ -15,7 +15,7 @@ import { ENGINE_EVENTS, type MasterResult } from '../shared/protocol';
 import { builtinRingtoneUrl } from './builtin-ringtone';
 import type { EventBus, Subscription } from './event-bus';
 import type { Logger } from './log';
-import { RINGTONE_HEARS, type HeardEvent, type HeardName } from './ringtone-api';
+import { RINGTONE_HEARS, type HeardEvent, type HeardName } from './ringtone-loader';
 import { currentRing, type Ring, type RingtoneOptions } from './ringtone-rules';
 
 /** The attribute on the `<audio>` element of a ringing tab (its value is the contact type). */

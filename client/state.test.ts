@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Contact } from '../shared/cti';
-import { diffState } from '../shared/delta';
+import { diffState } from '../shared/state-diff';
 import { DownType, type StateDelta, type StateFull } from '../shared/protocol';
 import { EventBus } from './event-bus';
 import { Logger } from './log';

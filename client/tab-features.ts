@@ -7,11 +7,10 @@
 import { MasterMethod, wireError, ErrorType, type MasterResult } from '../shared/protocol';
 import { LoginPopupManager, type LoginPopupOptions } from './auth-popup';
 import { getContext } from './context';
-import { besideLibrary, getPageOptions, getTabId, getTrustedOrigins, supplySession } from './core';
-import { isRingtoneApi, RINGTONE_BUNDLE_FILE, RINGTONE_GLOBAL, type RingtoneHandle } from './ringtone-api';
-import { startRingtoneOnDemand } from './ringtone-loader';
+import { getPageOptions, getTabId, getTrustedOrigins, supplySession } from './core';
+import { loadRingtone } from './on-demand';
+import { startRingtoneOnDemand, type RingtoneHandle } from './ringtone-loader';
 import type { RingtoneChannelOptions, RingtoneOptions } from './ringtone-rules';
-import { loadGlobal } from './transports/script-loader';
 import { UrlGate, UrlUse } from './url-policy';
 
 /** The login and ringtone options `initSharedWorker` takes (the same names as `initCCP`'s). */
@@ -121,8 +120,7 @@ export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}
   });
   loginPopup.start();
   if (role !== 'ccp') return;
-  // The ringtone is `connect-ringtone.js`, loaded now: CCP pages only ring.
-  const ringtoneUrl = besideLibrary(RINGTONE_BUNDLE_FILE);
+  // The ringtone is the chunk `connect-ringtone.js`, loaded now: CCP pages only ring.
   const gate = new UrlGate(location.origin, getTrustedOrigins, ctx.log);
   ringtone = startRingtoneOnDemand({
     data: () => ({ data: ctx.state.current().data, stale: !!ctx.state.current().stale }),
@@ -134,7 +132,7 @@ export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}
     log: ctx.log,
     options: () => gatedRingtoneOptions(ringtoneOptionsOf(init), gate),
     checkMaster: (topic) => master(MasterMethod.CHECK, topic),
-  }, () => loadGlobal(ringtoneUrl, RINGTONE_GLOBAL, isRingtoneApi));
+  }, loadRingtone);
 }
 
 /** Stops the ringtone and the login popup handling (terminate). */

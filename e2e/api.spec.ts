@@ -160,20 +160,24 @@ test.describe('the connect API across five tabs (three CRM tabs embedding the CC
       .toEqual(all.map(() => 1));
   });
 
-  test('connect.getLog() merges the engine\'s and the other tabs\' entries; download() saves them as JSON', async ({ context, openTabs }) => {
+  test('connect.getLog() merges the engine\'s and the other tabs\' entries (a CRM: the engine\'s and its own only); download() saves them as JSON', async ({ context, openTabs }) => {
     const { crms, ccps } = await openFive(context, openTabs);
     const ccpTabId = await ccps[0]!.evaluate(() => window.connect.core.getTabId());
     const crm = crms[0]!;
-    await record([crm]);
+    const viewer = ccps[1]!;
+    await record([viewer]);
     await ccps[0]!.evaluate(() => window.connect.getLog().warn('marker from the %s tab', 'ccp'));
     // EventType.LOG: the other tabs' and the engine's entries are published on this tab's bus.
-    await expect.poll(async () => (await recording(crm)).other.includes(LOG_EVENT)).toBe(true);
-    await expect.poll(() => crm.evaluate((id) => {
+    await expect.poll(async () => (await recording(viewer)).other.includes(LOG_EVENT)).toBe(true);
+    await expect.poll(() => viewer.evaluate((id) => {
       const sources = new Set(window.connect.getLog().getLogs().map((e) => e.source));
       return sources.has('engine') && sources.has(id!) && sources.has(window.connect.core.getTabId()!);
     }, ccpTabId), { message: 'engine, other tab and own entries' }).toBe(true);
-    await expect.poll(() => crm.evaluate(() => window.connect.getLog().getLogs().some((e) => e.text === 'marker from the ccp tab'))).toBe(true);
-    const [download] = await Promise.all([crm.waitForEvent('download'), crm.evaluate(() => { window.connect.getLog().download(); })]);
+    await expect.poll(() => viewer.evaluate(() => window.connect.getLog().getLogs().some((e) => e.text === 'marker from the ccp tab'))).toBe(true);
+    // A CRM (another origin, issue #12) gets the engine's entries and its own, never another tab's.
+    await expect.poll(() => crm.evaluate(() => window.connect.getLog().getLogs().some((e) => e.source === 'engine'))).toBe(true);
+    expect(await crm.evaluate((id) => window.connect.getLog().getLogs().filter((e) => e.source === id || e.text === 'marker from the ccp tab').length, ccpTabId)).toBe(0);
+    const [download] = await Promise.all([viewer.waitForEvent('download'), viewer.evaluate(() => { window.connect.getLog().download(); })]);
     expect(download.suggestedFilename()).toBe('agent-log.txt');
     const path = await download.path();
     const { readFile } = await import('node:fs/promises');

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { controlBanner } from '../backend/control';
 import { startBackend } from '../backend/server';
 import { startCrmServer } from '../backend/crm-server';
 
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
   const crm = await startCrmServer({ ccpUrl: backend.url });
   console.log(`CTI backend and CCP: ${backend.url}/ccp   (logins agent1…agent5, password "connect")`);
   console.log(`Demo CRM:            ${crm.url}`);
+  const banner = controlBanner(backend.controlToken);
+  if (banner) console.log(banner);
   const stop = async (): Promise<void> => { await Promise.all([backend.close(), crm.close()]); process.exit(0); };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

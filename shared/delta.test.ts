@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyDelta, diffState, jsonEqual } from './delta';
+import { applyDelta, jsonEqual } from './delta';
+import { diffState } from './state-diff';
 import { DownType, type StateDelta, type StateFull } from './protocol';
 import type { AgentData } from './cti';
 import { configuration, contact, snapshot } from '../worker/testing/agent-data';

@@ -1,6 +1,7 @@
 /**
  * State deltas: the engine sends a tab only what changed between two versions, and every tab rebuilds the same
- * state from them. `diffState` and `applyDelta` are inverse: `applyDelta(prev, diffState(prev, next)) ≡ next`.
+ * state from them. `diffState` (`state-diff.ts`, the engine's half, apart so that the pages' bundle does not carry
+ * it) and `applyDelta` are inverse: `applyDelta(prev, diffState(prev, next)) ≡ next`.
  */
 import type { AgentData, Contact } from './cti';
 import { DownType, type StateDelta, type StateFull } from './protocol';
@@ -25,54 +26,13 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-function withoutContacts(s: AgentData['snapshot']): Omit<AgentData['snapshot'], 'contacts'> {
+export function withoutContacts(s: AgentData['snapshot']): Omit<AgentData['snapshot'], 'contacts'> {
   const { contacts: _ignored, ...rest } = s;
   return rest;
 }
 
-/**
- * The delta from `prev` to `next`, or `null` when a tab could observe no difference. `snapshotTimestamp` alone
- * changing is not observable (skew carries the clock), so an unchanged long-poll answer sends nothing.
- */
-export function diffState(prev: StateFull, next: Omit<StateFull, 'type' | 'version'>): Omit<StateDelta, 'version' | 'base'> | null {
-  const out: Omit<StateDelta, 'version' | 'base'> = { type: DownType.DELTA };
-  let changed = false;
-  if (prev.skew !== next.skew) { out.skew = next.skew; changed = true; }
-  if ((prev.stale ?? false) !== (next.stale ?? false)) { out.stale = next.stale ?? false; changed = true; }
-  const a = prev.data;
-  const b = next.data;
-  if (!b) return changed ? out : null; // data never goes back to null except through a full state
-  if (!a) return null; // no base to diff against: caller sends a full state
-  const agentA = withoutContacts(a.snapshot);
-  const agentB = withoutContacts(b.snapshot);
-  const { snapshotTimestamp: _ta, ...restA } = agentA;
-  const { snapshotTimestamp: _tb, ...restB } = agentB;
-  const contactsChanged = !jsonEqual(a.snapshot.contacts, b.snapshot.contacts);
-  if (!jsonEqual(restA, restB) || (contactsChanged && agentA.snapshotTimestamp !== agentB.snapshotTimestamp)) {
-    out.agent = agentB;
-    changed = true;
-  }
-  if (contactsChanged) {
-    const before = new Map(a.snapshot.contacts.map((c) => [c.contactId, c]));
-    const after = new Set(b.snapshot.contacts.map((c) => c.contactId));
-    const put = b.snapshot.contacts.filter((c) => !jsonEqual(before.get(c.contactId), c));
-    const del = a.snapshot.contacts.filter((c) => !after.has(c.contactId)).map((c) => c.contactId);
-    if (put.length) out.put = put;
-    if (del.length) out.del = del;
-    const implied = contactOrder(a.snapshot.contacts, put, del).map((c) => c.contactId);
-    const actual = b.snapshot.contacts.map((c) => c.contactId);
-    if (!jsonEqual(implied, actual)) out.order = actual;
-    changed = true;
-  }
-  if (!jsonEqual(a.configuration, b.configuration)) {
-    out.configuration = b.configuration;
-    changed = true;
-  }
-  return changed ? out : null;
-}
-
 /** Contacts after replacing `put` in place, appending new ones, and removing `del`. */
-function contactOrder(base: Contact[], put: Contact[], del: string[]): Contact[] {
+export function contactOrder(base: Contact[], put: Contact[], del: string[]): Contact[] {
   const puts = new Map(put.map((c) => [c.contactId, c]));
   const gone = new Set(del);
   const out: Contact[] = [];

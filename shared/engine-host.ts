@@ -1,17 +1,12 @@
 /**
- * How a page hosts the engine itself (the BroadcastChannel leader, or the in-page transport). The engine ships as its
- * own bundle, `connect-engine.js`, loaded with a `<script>` only by a page that needs it (a follower never does), so
- * `connect-streams.js` stays small and `client/` never imports `worker/`. The bundle installs
- * `globalThis[ENGINE_HOST_GLOBAL]`, an `EngineHostFactory`.
+ * How a page hosts the engine itself (the BroadcastChannel leader, or the in-page transport). The engine is its own
+ * chunk, `connect-engine.js` (`worker/page-host.ts`), loaded with `import()` only by a page that needs it (a
+ * follower never does), so `connect-streams.js` stays small; `client/` reaches `worker/` only through that one
+ * `import()` (`loadEngine` in `client/on-demand.ts`) and these types.
  */
 import type { FollowerMessage, ServerOutput } from './broadcast-protocol';
 import type { EngineEndpoint } from './endpoint';
 import type { StateFull, TransportKind } from './protocol';
-
-/** The global the engine bundle installs. */
-export const ENGINE_HOST_GLOBAL = 'ConnectSyncEngine';
-/** The engine bundle's file name, beside `connect-streams.js` (unhashed, like the worker's). */
-export const ENGINE_BUNDLE_FILE = 'connect-engine.js';
 
 /** The part of the Web Locks API the host needs (tab liveness): `navigator.locks` in a page. */
 export interface HostLocks {
@@ -60,9 +55,4 @@ export interface EngineHost {
 
 export interface EngineHostFactory {
   createHost(options: EngineHostOptions): EngineHost;
-}
-
-/** True when `x` looks like the factory the bundle installs. */
-export function isEngineHostFactory(x: unknown): x is EngineHostFactory {
-  return typeof x === 'object' && x !== null && typeof (x as EngineHostFactory).createHost === 'function';
 }

@@ -44,6 +44,11 @@ export enum ErrorType {
   CONTACT_GONE = 'ContactNotFoundError',
   /** The engine speaks another protocol version. */
   PROTOCOL = 'ProtocolVersionError',
+  /** The tab's role may not do this (a CRM supplying a session, taking the ringtone, raising an engine event…);
+   * `message` says what was refused. Nothing happened. */
+  FORBIDDEN = 'ForbiddenError',
+  /** The tab sent more messages than the engine accepts per second; this one was dropped (retry later). */
+  THROTTLED = 'ThrottledError',
   UNAUTHORIZED = 'UnauthorizedException',
   ACCESS_DENIED = 'AccessDeniedException',
   /** Anything else, with the original message. */
@@ -310,8 +315,13 @@ export interface EngineInfo {
   skewRtt: number | null;
   pollsPerMinute: number;
   polling: 'running' | 'paused-auth' | 'access-denied' | 'backoff' | 'stopped';
+  /** Tabs connected, every role. */
+  tabCount: number;
+  /** The tabs (for a CRM: only itself — a CRM sees counts, never another tab's id or URL). */
   tabs: TabInfo[];
+  /** Topic → master tab id (for a CRM: only the topics it holds). */
   topics: Record<string, string>;
+  /** For a CRM: empty. */
   recentEvents: { time: number; event: string }[];
 }
 

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { publishableSkew, SkewEstimator } from './skew';
+import { MAX_PLAUSIBLE_SKEW_MS, publishableSkew, SkewEstimator } from './skew';
 
 /** A sample for a server `skew` ms ahead, sent at `sentAt`, with `up` and `down` one-way trips and `hold` server wait. */
 function sample(skew: number, sentAt: number, up: number, down: number, hold = 0) {
@@ -99,5 +99,30 @@ describe('publishableSkew (hysteresis)', () => {
   test('no estimate keeps the published value', () => {
     assert.equal(publishableSkew(12, null), 12);
     assert.equal(publishableSkew(12, Number.NaN), 12);
+  });
+});
+
+describe('SkewEstimator: sanity bound', () => {
+  test('a sample implying more than a day of skew is discarded and does not reset the window', () => {
+    const est = new SkewEstimator();
+    est.add(sample(5_000, 1_000, 10, 10));
+    assert.deepEqual(est.add(sample(MAX_PLAUSIBLE_SKEW_MS + 60_000, 2_000, 10, 10)), { skew: 5_000, rtt: 20 });
+    assert.deepEqual(est.add(sample(-3 * MAX_PLAUSIBLE_SKEW_MS, 3_000, 10, 10)), { skew: 5_000, rtt: 20 });
+    assert.deepEqual(est.current(), { skew: 5_000, rtt: 20 });
+  });
+
+  test('a bad server time (0, negative, seconds taken for ms) gives no estimate', () => {
+    const est = new SkewEstimator();
+    const now = 1_700_000_000_000;
+    assert.equal(est.add({ sentAt: now, receivedAt: now + 20, serverTime: 0 }), null);
+    assert.equal(est.add({ sentAt: now, receivedAt: now + 20, serverTime: -5 }), null);
+    assert.equal(est.add({ sentAt: now, receivedAt: now + 20, serverTime: now / 1000 }), null);
+    assert.equal(est.add({ sentAt: now, receivedAt: now + 20, serverTime: Number.NaN }), null);
+    assert.deepEqual(est.add({ sentAt: now, receivedAt: now + 20, serverTime: now + 3_010 }), { skew: 3_000, rtt: 20 });
+  });
+
+  test('a skew of several hours (a wrong time zone) is still believed', () => {
+    const est = new SkewEstimator();
+    assert.equal(est.add(sample(-5 * 3600_000, 1_000_000_000_000, 10, 10))?.skew, -5 * 3600_000);
   });
 });

@@ -44,7 +44,16 @@ export interface SkewOptions {
   maxRttMs: number;
   /** How far outside a sample's causal bounds the estimate may lie before it is declared stale (clock step). */
   stepToleranceMs: number;
+  /** A sample whose bounds allow only a larger skew than this (either way) is discarded (`MAX_PLAUSIBLE_SKEW_MS`). */
+  maxSkewMs: number;
 }
+
+/**
+ * Largest skew believed. Real clocks are off by seconds, at worst minutes (a machine without NTP) or whole hours (a
+ * wrong time zone set as local time); a day or more means a broken clock or a bogus server stamp (0, seconds taken
+ * for ms), and correcting every duration by it would show absurd times to the agent. Such a sample is discarded.
+ */
+export const MAX_PLAUSIBLE_SKEW_MS = 24 * 3600_000;
 
 /**
  * - 8 samples / 5 min: quick samples are rare in steady state (most polls are held), so a count-only window could
@@ -60,6 +69,7 @@ export const DEFAULT_SKEW_OPTIONS: SkewOptions = {
   windowMs: 5 * 60_000,
   maxRttMs: 2_000,
   stepToleranceMs: 1_000,
+  maxSkewMs: MAX_PLAUSIBLE_SKEW_MS,
 };
 
 interface WindowEntry {
@@ -87,9 +97,12 @@ export class SkewEstimator {
   /** Adds one answer; returns the estimate in use afterwards (null while there is none). */
   add(sample: SkewSample): SkewEstimate | null {
     const rtt = sample.receivedAt - sample.sentAt;
-    if (!Number.isFinite(rtt) || rtt < 0 || !Number.isFinite(sample.serverTime)) return this.current();
+    if (!Number.isFinite(rtt) || rtt < 0 || !Number.isFinite(sample.serverTime) || sample.serverTime <= 0) return this.current();
     const lower = sample.serverTime - sample.receivedAt;
     const upper = sample.serverTime - sample.sentAt;
+    // Every skew this sample allows is absurd (a broken clock, a bogus stamp): it must neither be used nor, by
+    // contradicting the estimate, clear the window of good samples.
+    if (lower > this.opts.maxSkewMs || upper < -this.opts.maxSkewMs) return this.current();
     const quick = rtt <= this.opts.maxRttMs;
     if (this.contradicts(lower, upper)) {
       const halfTrip = (this.bestRttSeen ?? 0) / 2;

@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateAgentSnapshot, validateDown, validatePersistedState, validateUp } from './validate';
+import { validateDown, validatePersistedState } from './validate';
+import { validateAgentSnapshot } from './validate-snapshot';
+import { validateUp, validLogRecords } from './validate-up';
 import { DownType, ErrorType, MAX_UP_MESSAGE_CHARS, PROTOCOL_VERSION, TabRole, UpType } from './protocol';
 import { contact, snapshot } from '../worker/testing/agent-data';
 
@@ -115,5 +117,54 @@ describe('validatePersistedState and validateAgentSnapshot', () => {
     for (const role of Object.values(TabRole)) {
       assert.equal(validateUp({ type: 'hello', tabId: 't', protocol: 1, role }).ok, true);
     }
+  });
+});
+
+describe('validatePersistedState: as deep as the wire', () => {
+  const good = () => ({
+    state: { type: 'state', version: 3, skew: 0, data: { snapshot: snapshotOf(), configuration: configurationOf() } },
+    nextToken: null, savedAt: 1_700_000_000_000, engineId: 'e',
+  });
+  function snapshotOf() {
+    return { state: { type: 'routable', name: 'Available' }, snapshotTimestamp: 1_700_000_000, contacts: [] };
+  }
+  function configurationOf() {
+    return { name: 'A', softphoneEnabled: true, softphoneAutoAccept: false, extension: '', routingProfile: {},
+      permissions: [], agentStates: [{ type: 'routable', name: 'Available' }], dialableCountries: ['us'] };
+  }
+
+  test('a record as the engine writes it passes', () => {
+    assert.equal(validatePersistedState(good()).ok, true);
+  });
+
+  test('the wedge record {snapshot:{}, configuration:{}} fails, naming the field (tabs reading it render nothing)', () => {
+    const r = validatePersistedState({ ...good(), state: { ...good().state, data: { snapshot: {}, configuration: {} } } });
+    assert.equal(r.ok, false);
+    assert.match(!r.ok ? r.error.message : '', /snapshot\.state/);
+  });
+
+  for (const [what, over] of [
+    ['NaN version', { version: Number.NaN }], ['negative version', { version: -1 }],
+    ['version past MAX_SAFE_INTEGER', { version: Number.MAX_SAFE_INTEGER + 2 }], ['version of 2^41', { version: 2 ** 41 }],
+    ['skew of two days', { skew: 48 * 3600_000 }], ['skew of minus two days', { skew: -48 * 3600_000 }],
+  ] as const) {
+    test(`a ${what} fails`, () => {
+      assert.equal(validatePersistedState({ ...good(), state: { ...good().state, ...over } }).ok, false);
+    });
+  }
+
+  test('savedAt must be a real date', () => {
+    for (const savedAt of [Number.NaN, -5, 0, 1e20]) assert.equal(validatePersistedState({ ...good(), savedAt }).ok, false, String(savedAt));
+  });
+});
+
+describe('validLogRecords', () => {
+  test('keeps the valid lines, in order, and drops the rest', () => {
+    const lines = validLogRecords([
+      { level: 'INFO', time: 1, text: 'a', source: 'engine' }, null, 'x', { level: 'INFO', time: 'soon', text: 'b' },
+      { level: 'WARN', time: 2, text: 'c', source: 'tab-1' },
+    ]);
+    assert.deepEqual(lines.map((l) => l.text), ['a', 'c']);
+    assert.deepEqual(validLogRecords({ not: 'an array' }), []);
   });
 });

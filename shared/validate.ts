@@ -1,13 +1,13 @@
 /**
- * Runtime validation of what crosses a boundary: up messages (tab → engine), down messages (engine → tab), the
- * persisted state, and the CTI answers the engine relies on. Each validator returns a sanitised copy holding only the
- * known fields, or a `ValidationError` naming the first bad field. Validators never throw.
+ * Runtime validation of what crosses a boundary: down messages (engine → tab) and the persisted state here, up
+ * messages (tab → engine) in `validate-up.ts`, the CTI answers the engine relies on in `validate-snapshot.ts` (apart,
+ * so that the pages' bundle does not carry what only the engine and the frame relay check), and the small kit they
+ * share. Each validator returns a sanitised copy holding only the known fields, or a `ValidationError` naming the
+ * first bad field. Validators never throw.
  */
-import {
-  DownType, ErrorType, MasterMethod, MAX_UP_MESSAGE_CHARS, TabRole, UpType, wireError,
-  type Down, type LogRecord, type PersistedState, type StateFull, type Up, type WireError,
-} from './protocol';
-import type { AgentSnapshot } from './cti';
+import { DownType, ErrorType, wireError, type Down, type PersistedState, type StateFull, type WireError } from './protocol';
+import type { AgentConfiguration, AgentData, AgentSnapshot } from './cti';
+import { MAX_PLAUSIBLE_SKEW_MS } from './skew';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: WireError };
 
@@ -21,12 +21,18 @@ export const MAX_URL_CHARS = 2048;
 export const MAX_TOKEN_CHARS = 16 * 1024;
 /** Most log entries in one `log` message (tabs batch at most 500, as the original did). */
 export const MAX_LOG_ENTRIES = 1000;
+/** Largest state version accepted from storage or the wire. A version grows by one per observable change: even a
+ * change every millisecond takes 35 years to reach 2^40, while a bogus huge value (or one near MAX_SAFE_INTEGER,
+ * where `+ 1` stops changing the number) would freeze every tab's gap detection. */
+export const MAX_STATE_VERSION = 2 ** 40;
+/** The last instant a `Date` can hold (ECMA-262): a later epoch-ms value makes `toISOString` throw. */
+const MAX_DATE_MS = 8.64e15;
 
 class Invalid extends Error {}
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
-function fail(message: string): never {
+export function fail(message: string): never {
   throw new Invalid(message);
 }
 
@@ -36,12 +42,12 @@ function isPlainObject(x: unknown): x is Obj {
   return proto === Object.prototype || proto === null;
 }
 
-function obj(x: unknown, path: string): Obj {
+export function obj(x: unknown, path: string): Obj {
   if (!isPlainObject(x)) fail(`${path} must be an object`);
   return x;
 }
 
-function str(o: Obj, key: string, path: string, max: number, optional = false): string | undefined {
+export function str(o: Obj, key: string, path: string, max: number, optional = false): string | undefined {
   const v = o[key];
   if (v === undefined && optional) return undefined;
   if (typeof v !== 'string') fail(`${path}.${key} must be a string`);
@@ -50,23 +56,30 @@ function str(o: Obj, key: string, path: string, max: number, optional = false): 
   return v;
 }
 
-function num(o: Obj, key: string, path: string, opts: { optional?: boolean; integer?: boolean; min?: number } = {}): number | undefined {
+export function num(o: Obj, key: string, path: string,
+  opts: { optional?: boolean; integer?: boolean; min?: number; max?: number } = {}): number | undefined {
   const v = o[key];
   if (v === undefined && opts.optional) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${path}.${key} must be a finite number`);
   if (opts.integer && !Number.isInteger(v)) fail(`${path}.${key} must be an integer`);
   if (opts.min !== undefined && v < opts.min) fail(`${path}.${key} must be at least ${opts.min}`);
+  if (opts.max !== undefined && v > opts.max) fail(`${path}.${key} must be at most ${opts.max}`);
   return v;
 }
 
-function bool(o: Obj, key: string, path: string): boolean | undefined {
+export function strings(o: Obj, key: string, path: string): void {
+  const v = o[key];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) fail(`${path}.${key} must be an array of strings`);
+}
+
+export function bool(o: Obj, key: string, path: string): boolean | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
   if (typeof v !== 'boolean') fail(`${path}.${key} must be a boolean`);
   return v;
 }
 
-function oneOf<T extends string>(o: Obj, key: string, path: string, values: readonly T[]): T {
+export function oneOf<T extends string>(o: Obj, key: string, path: string, values: readonly T[]): T {
   const v = o[key];
   if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) {
     fail(`${path}.${key} must be one of ${values.join(', ')}`);
@@ -75,12 +88,12 @@ function oneOf<T extends string>(o: Obj, key: string, path: string, values: read
 }
 
 /** Drops undefined members so sanitised copies have exactly the fields that were given. */
-function compact<T extends object>(o: T): T {
+export function compact<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
   return o;
 }
 
-function run<T>(build: () => T): Validated<T> {
+export function run<T>(build: () => T): Validated<T> {
   try {
     return { ok: true, value: build() };
   } catch (e) {
@@ -90,122 +103,31 @@ function run<T>(build: () => T): Validated<T> {
 }
 
 // ------------------------------------------------------------------------------------------------------------
-// Up
-// ------------------------------------------------------------------------------------------------------------
-
-function logRecord(x: unknown, path: string): LogRecord {
-  const o = obj(x, path);
-  const exception = o.exception === undefined ? undefined : obj(o.exception, `${path}.exception`);
-  if (o.objects !== undefined && !Array.isArray(o.objects)) fail(`${path}.objects must be an array`);
-  return compact({
-    level: str(o, 'level', path, 16) as string,
-    time: num(o, 'time', path) as number,
-    text: str(o, 'text', path, MAX_UP_MESSAGE_CHARS, true) ?? '',
-    component: str(o, 'component', path, MAX_NAME_CHARS, true),
-    source: str(o, 'source', path, MAX_ID_CHARS, true) ?? '',
-    exception: exception && compact({
-      type: str(exception, 'type', `${path}.exception`, MAX_NAME_CHARS) as string,
-      message: str(exception, 'message', `${path}.exception`, MAX_UP_MESSAGE_CHARS, true) ?? '',
-      stack: Array.isArray(exception.stack) ? exception.stack.filter((l): l is string => typeof l === 'string') : undefined,
-    }),
-    objects: o.objects as unknown[] | undefined,
-  });
-}
-
-function upBody(o: Obj, type: UpType): Up {
-  const p = type;
-  switch (type) {
-    case UpType.HELLO:
-      return compact({
-        type,
-        tabId: str(o, 'tabId', p, MAX_ID_CHARS) as string,
-        protocol: num(o, 'protocol', p, { integer: true }) as number,
-        role: oneOf(o, 'role', p, Object.values(TabRole)),
-        url: str(o, 'url', p, MAX_URL_CHARS, true),
-        knownVersion: num(o, 'knownVersion', p, { optional: true, integer: true, min: 0 }),
-        wantsLogs: bool(o, 'wantsLogs', p),
-      });
-    case UpType.SYNCHRONIZE:
-      return { type, seq: num(o, 'seq', p, { integer: true, min: 0 }) as number };
-    case UpType.REQUEST:
-      return compact({
-        type,
-        requestId: str(o, 'requestId', p, MAX_ID_CHARS) as string,
-        method: str(o, 'method', p, MAX_NAME_CHARS) as string,
-        params: o.params === undefined ? {} : obj(o.params, `${p}.params`),
-        idempotencyKey: str(o, 'idempotencyKey', p, MAX_ID_CHARS, true),
-        timeoutMs: num(o, 'timeoutMs', p, { optional: true, min: 1 }),
-      });
-    case UpType.MASTER:
-      return {
-        type,
-        requestId: str(o, 'requestId', p, MAX_ID_CHARS) as string,
-        method: oneOf(o, 'method', p, Object.values(MasterMethod)),
-        topic: str(o, 'topic', p, MAX_NAME_CHARS) as string,
-      };
-    case UpType.BROADCAST:
-      return compact({ type, event: str(o, 'event', p, MAX_NAME_CHARS) as string, data: o.data });
-    case UpType.SESSION:
-      return compact({
-        type,
-        authToken: str(o, 'authToken', p, MAX_TOKEN_CHARS) as string,
-        expiration: num(o, 'expiration', p, { optional: true }),
-      });
-    case UpType.LOG: {
-      if (!Array.isArray(o.entries)) fail(`${p}.entries must be an array`);
-      if (o.entries.length > MAX_LOG_ENTRIES) fail(`${p}.entries has more than ${MAX_LOG_ENTRIES} entries`);
-      return { type, entries: o.entries.map((e, i) => logRecord(e, `${p}.entries[${i}]`)) };
-    }
-    case UpType.RELOAD_CONFIGURATION:
-    case UpType.RESYNC:
-    case UpType.INSPECT:
-    case UpType.TERMINATE:
-    case UpType.BYE:
-      return { type };
-  }
-}
-
-function jsonLength(x: unknown): number {
-  try {
-    return JSON.stringify(x)?.length ?? 0;
-  } catch {
-    fail('message is not serialisable as JSON');
-  }
-}
-
-/**
- * Checks a message from a tab: an object of a known `type`, every field of the right type and length, the whole no
- * longer than `MAX_UP_MESSAGE_CHARS` as JSON. Returns a copy with only the known fields.
- *
- * @example
- * const r = validateUp({ type: 'synchronize', seq: 4 });
- * if (!r.ok) reply(r.error); // { type: 'ValidationError', message: 'synchronize.seq must be …' }
- */
-export function validateUp(msg: unknown): Validated<Up> {
-  return run(() => {
-    const o = obj(msg, 'message');
-    if (typeof o.type !== 'string') fail('message.type must be a string');
-    if (!(Object.values(UpType) as string[]).includes(o.type)) fail(`unknown message type '${o.type.slice(0, 64)}'`);
-    const size = jsonLength(o);
-    if (size > MAX_UP_MESSAGE_CHARS) fail(`message is ${size} characters of JSON; the limit is ${MAX_UP_MESSAGE_CHARS}`);
-    return upBody(o, o.type as UpType);
-  });
-}
-
-// ------------------------------------------------------------------------------------------------------------
 // Down
 // ------------------------------------------------------------------------------------------------------------
 
-function stateFull(o: Obj, p: string): StateFull {
+/** `deep`: the data is checked as the engine checks the backend's answers (persisted state: another version of the
+ * code, or a corrupted database, may have written it); a down message from the engine only needs its structure. */
+function stateFull(o: Obj, p: string, deep = false): StateFull {
   if (o.data !== null) {
     const d = obj(o.data, `${p}.data`);
-    obj(d.snapshot, `${p}.data.snapshot`);
-    obj(d.configuration, `${p}.data.configuration`);
+    if (deep) {
+      agentData(d, `${p}.data`);
+    } else {
+      obj(d.snapshot, `${p}.data.snapshot`);
+      obj(d.configuration, `${p}.data.configuration`);
+    }
   }
-  num(o, 'version', p, { integer: true, min: 0 });
-  num(o, 'skew', p);
+  num(o, 'version', p, { integer: true, min: 0, max: MAX_STATE_VERSION });
+  num(o, 'skew', p, { min: -MAX_PLAUSIBLE_SKEW_MS, max: MAX_PLAUSIBLE_SKEW_MS });
   bool(o, 'stale', p);
   return o as unknown as StateFull;
+}
+
+function agentData(d: Obj, p: string): AgentData {
+  agentSnapshot(d.snapshot, `${p}.snapshot`);
+  agentConfiguration(d.configuration, `${p}.configuration`);
+  return d as unknown as AgentData;
 }
 
 function downBody(o: Obj, type: DownType): Down {
@@ -278,45 +200,66 @@ export function validatePersistedState(x: unknown): Validated<PersistedState> {
     const o = obj(x, 'persisted');
     const s = obj(o.state, 'persisted.state');
     if (s.type !== DownType.STATE) fail('persisted.state.type must be state');
-    stateFull(s, 'persisted.state');
+    stateFull(s, 'persisted.state', true);
     if (o.nextToken !== null && typeof o.nextToken !== 'string') fail('persisted.nextToken must be a string or null');
-    num(o, 'savedAt', 'persisted');
+    num(o, 'savedAt', 'persisted', { min: 1, max: MAX_DATE_MS });
     str(o, 'engineId', 'persisted', MAX_ID_CHARS);
     return o as unknown as PersistedState;
   });
 }
 
 /**
- * Checks the parts of a `GetAgentSnapshot` answer the engine and the events rely on: the agent state, each contact's
- * id, state and connections, and the server timestamp.
+ * Checks the assembled configuration the API objects rely on: the S1h fields, the routing profile, and the three
+ * lists (permissions, agent states with their type and name, dialable countries).
  *
  * @example
- * const r = validateAgentSnapshot(out.snapshot);
- * if (!r.ok) throw new CtiError('NetworkError', r.error.message, 200);
+ * const r = validateAgentConfiguration(saved.state.data.configuration);
  */
-export function validateAgentSnapshot(x: unknown): Validated<AgentSnapshot> {
-  return run(() => {
-    const s = obj(x, 'snapshot');
-    const state = obj(s.state, 'snapshot.state');
-    str(state, 'type', 'snapshot.state', MAX_NAME_CHARS);
-    str(state, 'name', 'snapshot.state', MAX_NAME_CHARS);
-    num(s, 'snapshotTimestamp', 'snapshot');
-    if (!Array.isArray(s.contacts)) fail('snapshot.contacts must be an array');
-    s.contacts.forEach((c: unknown, i: number) => {
-      const path = `snapshot.contacts[${i}]`;
-      const co = obj(c, path);
-      str(co, 'contactId', path, MAX_NAME_CHARS);
-      const cs = obj(co.state, `${path}.state`);
-      str(cs, 'type', `${path}.state`, MAX_NAME_CHARS);
-      num(cs, 'timestamp', `${path}.state`);
-      if (!Array.isArray(co.connections)) fail(`${path}.connections must be an array`);
-      co.connections.forEach((k: unknown, j: number) => {
-        const kp = `${path}.connections[${j}]`;
-        const ko = obj(k, kp);
-        str(ko, 'connectionId', kp, MAX_NAME_CHARS);
-        obj(ko.state, `${kp}.state`);
-      });
-    });
-    return s as unknown as AgentSnapshot;
+export function validateAgentConfiguration(x: unknown): Validated<AgentConfiguration> {
+  return run(() => agentConfiguration(x, 'configuration'));
+}
+
+function agentConfiguration(x: unknown, p: string): AgentConfiguration {
+  const c = obj(x, p);
+  if (typeof c.name !== 'string') fail(`${p}.name must be a string`);
+  if (typeof c.softphoneEnabled !== 'boolean') fail(`${p}.softphoneEnabled must be a boolean`);
+  if (typeof c.softphoneAutoAccept !== 'boolean') fail(`${p}.softphoneAutoAccept must be a boolean`);
+  if (c.extension !== undefined && typeof c.extension !== 'string') fail(`${p}.extension must be a string`);
+  obj(c.routingProfile, `${p}.routingProfile`);
+  if (c.agentPreferences !== undefined) obj(c.agentPreferences, `${p}.agentPreferences`);
+  strings(c, 'permissions', p);
+  strings(c, 'dialableCountries', p);
+  if (!Array.isArray(c.agentStates)) fail(`${p}.agentStates must be an array`);
+  c.agentStates.forEach((s: unknown, i: number) => {
+    const so = obj(s, `${p}.agentStates[${i}]`);
+    str(so, 'type', `${p}.agentStates[${i}]`, MAX_NAME_CHARS);
+    str(so, 'name', `${p}.agentStates[${i}]`, MAX_NAME_CHARS);
   });
+  return c as unknown as AgentConfiguration;
+}
+
+/** The agent snapshot's structure the engine and the events rely on (shared by `validate-snapshot.ts`). */
+export function agentSnapshot(x: unknown, p: string): AgentSnapshot {
+  const s = obj(x, p);
+  const state = obj(s.state, `${p}.state`);
+  str(state, 'type', `${p}.state`, MAX_NAME_CHARS);
+  str(state, 'name', `${p}.state`, MAX_NAME_CHARS);
+  num(s, 'snapshotTimestamp', p);
+  if (!Array.isArray(s.contacts)) fail(`${p}.contacts must be an array`);
+  s.contacts.forEach((c: unknown, i: number) => {
+    const path = `${p}.contacts[${i}]`;
+    const co = obj(c, path);
+    str(co, 'contactId', path, MAX_NAME_CHARS);
+    const cs = obj(co.state, `${path}.state`);
+    str(cs, 'type', `${path}.state`, MAX_NAME_CHARS);
+    num(cs, 'timestamp', `${path}.state`);
+    if (!Array.isArray(co.connections)) fail(`${path}.connections must be an array`);
+    co.connections.forEach((k: unknown, j: number) => {
+      const kp = `${path}.connections[${j}]`;
+      const ko = obj(k, kp);
+      str(ko, 'connectionId', kp, MAX_NAME_CHARS);
+      obj(ko.state, `${kp}.state`);
+    });
+  });
+  return s as unknown as AgentSnapshot;
 }

@@ -13,11 +13,17 @@ function fetchAnswering(status: number, body: unknown) {
 }
 
 describe('FetchAuthProvider', () => {
-  test('fetches with cookies and normalises the expiration to epoch ms', async () => {
+  test('fetches with same-origin cookies only and normalises the expiration to epoch ms', async () => {
     const f = fetchAnswering(200, { accessToken: 'abc', expiration: 1_800_000_000 });
     const token = await new FetchAuthProvider({ url: 'http://h/auth/authorize', fetch: f.fn }).fetchToken();
     assert.deepEqual(token, { accessToken: 'abc', expiration: 1_800_000_000_000 });
-    assert.equal(f.inits[0]!.credentials, 'include');
+    assert.equal(f.inits[0]!.credentials, 'same-origin', 'the session cookie never goes to another origin');
+  });
+
+  test('keeps the access token only: a refresh token in the answer is dropped', async () => {
+    const f = fetchAnswering(200, { accessToken: 'abc', expiration: 1_800_000_000, refreshToken: 'r' });
+    const token = await new FetchAuthProvider({ url: 'http://h/auth/authorize', fetch: f.fn }).fetchToken();
+    assert.deepEqual(Object.keys(token).sort(), ['accessToken', 'expiration']);
   });
 
   test('401 is UnauthorizedException; a body without a token is a NetworkError', async () => {

@@ -1,6 +1,10 @@
 /**
  * Where the engine gets a token without a tab: the CCP origin's `/auth/authorize` (cookies), as the original worker
  * refreshed its token. A 401/403 means "no session" (`UnauthorizedException`): the agent must log in.
+ *
+ * The engine holds access tokens only. The session — the refresh credential — stays in the HttpOnly cookie, which
+ * this request carries to the CCP's own origin only (`credentials: 'same-origin'`); the backend answers
+ * `/auth/authorize` to its own origin only and never with a refresh token.
  */
 import { ErrorType } from '../shared/protocol';
 import { CtiError } from './cti-error';
@@ -43,7 +47,7 @@ export class FetchAuthProvider implements AuthProvider {
     let res: Response;
     let body: unknown;
     try {
-      res = await this.fetchFn(String(this.o.url), { credentials: 'include', signal, headers: { Accept: 'application/json' } });
+      res = await this.fetchFn(String(this.o.url), { credentials: 'same-origin', signal, headers: { Accept: 'application/json' } });
       body = res.ok ? await res.json() : undefined;
     } catch (e) {
       throw new CtiError(ErrorType.NETWORK, `authorize: ${e instanceof Error ? e.message : String(e)}`, 0);

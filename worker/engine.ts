@@ -13,7 +13,8 @@ import {
   type Welcome, type WireError,
 } from '../shared/protocol';
 import { publishableSkew, SkewEstimator, type SkewSample } from '../shared/skew';
-import { validatePersistedState, validateUp } from '../shared/validate';
+import { validatePersistedState } from '../shared/validate';
+import { validateUp, validLogRecords } from '../shared/validate-up';
 import type { AuthProvider } from './auth-provider';
 import { AuthSession, type TokenSource } from './auth-session';
 import { CoalescingWriter } from './coalescing-writer';
@@ -22,11 +23,13 @@ import { ackJson, errorResponse, eventJson, logJson } from './down-messages';
 import { Hub, type TabRecord } from './hub';
 import { LogRing } from './log-ring';
 import { Poller } from './poller';
+import { inspectionFor, logsFor, masterIsReadOnly, refusal } from './role-policy';
+import { TabThrottle } from './tab-throttle';
 import { StatePublisher, type Publication } from './publisher';
 import { Router } from './router';
 import { buildAgentData } from './state-builder';
 import type { StateStore } from './store';
-import { BASELINE_TIMINGS, resolveTimings, type EngineTimings } from './timings';
+import { resolveTimings, type EngineTimings } from './timings';
 import { MasterTopics, type MasterChange } from './topics';
 
 /** Learns of a tab's death: resolves when the tab is gone (its Web Lock was released: closed, navigated, crashed). */
@@ -35,13 +38,24 @@ export interface LivenessWatcher {
 }
 
 /**
- * How the engine fans out. `ours`: a change goes out once as a delta, an unchanged answer sends nothing, a new tab
- * alone gets the full state. `baseline` (benchmark only — a SharedWorker started under a `…:baseline:bench` name)
- * reproduces the original design so that ours/original is measured rather than assumed: the whole state to every tab
- * on every long-poll answer and every configuration round (so every 30 s, changed or not) and whenever a tab
- * connects, each tab diffing it itself; and a 100 ms pause after each long-poll answer (`BASELINE_TIMINGS`).
+ * How the engine fans the state out to its tabs. The engine's own (`DELTA_FAN_OUT`): a change goes out once as a
+ * delta, an unchanged answer sends nothing, a new tab alone gets the full state. Another strategy can be given to
+ * measure a design against this one; only the benchmark's own bundles do (bench/), nothing that ships.
  */
-export type EngineMode = 'ours' | 'baseline';
+export interface FanOut {
+  /** A tab connected: it (at least) gets the full state. */
+  tabConnected(hub: Hub, tabId: string, publisher: StatePublisher): void;
+  /** The state was offered to the publisher: `p` is what changed (null: nothing a tab could observe); `fromBackend`
+   * for a long-poll answer or a configuration round. */
+  offered(hub: Hub, p: Publication | null, publisher: StatePublisher, fromBackend: boolean): void;
+}
+
+export const DELTA_FAN_OUT: FanOut = Object.freeze({
+  tabConnected: (hub, tabId, publisher) => hub.send(tabId, publisher.fullJson()),
+  offered: (hub, p) => {
+    if (p) hub.sendAll(p.json, 'state');
+  },
+} satisfies FanOut);
 
 export interface EngineDeps {
   cti: CtiClient;
@@ -54,8 +68,8 @@ export interface EngineDeps {
   /** Leadership epoch (fallback transport). */
   epoch?: number;
   timings?: Partial<EngineTimings>;
-  /** `ours` unless a benchmark asks for the original design's strategy (see `EngineMode`). */
-  mode?: EngineMode;
+  /** `DELTA_FAN_OUT` unless a benchmark measures another strategy (see `FanOut`). */
+  fanOut?: FanOut;
   /** Ids for idempotency keys and the engine id. */
   newId?: () => string;
   /** The engine id, when the host needs it before construction (e.g. for an `X-Engine-Id` header). */
@@ -74,7 +88,7 @@ type AuthEpisode = 'none' | 'silent' | 'announced';
 export class Engine {
   readonly engineId: string;
   private readonly t: EngineTimings;
-  private readonly baseline: boolean;
+  private readonly fanOut: FanOut;
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly hub: Hub;
@@ -99,18 +113,20 @@ export class Engine {
   /** The data of the last `mute` broadcast: replayed to a tab that connects later, so it knows the mute status. */
   private lastMute: unknown = undefined;
   private readonly watched = new Set<string>();
+  private readonly throttle: TabThrottle;
   private readonly recent: { time: number; event: string }[] = [];
   private logSeqFlushed = 0;
   private logTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: EngineDeps) {
-    this.baseline = deps.mode === 'baseline';
-    this.t = resolveTimings(this.baseline ? { ...BASELINE_TIMINGS, ...deps.timings } : deps.timings);
+    this.fanOut = deps.fanOut ?? DELTA_FAN_OUT;
+    this.t = resolveTimings(deps.timings);
     this.now = () => deps.clock.now();
     this.newId = deps.newId ?? (() => crypto.randomUUID());
     this.engineId = deps.engineId ?? this.newId();
     this.ring = new LogRing(this.t.logRingSize);
     const log = (level: LogLevel, text: string) => this.log(level, text);
+    this.throttle = new TabThrottle(this.t, log);
     this.hub = new Hub({ now: this.now, timings: this.t, fullState: () => this.publisher.fullJson(), log });
     this.router = new Router({
       cti: deps.cti, timings: this.t, newId: this.newId, log,
@@ -183,15 +199,23 @@ export class Engine {
     if (hello.protocol !== PROTOCOL_VERSION) {
       return this.rejectHello(wireError(ErrorType.PROTOCOL, `engine speaks protocol ${PROTOCOL_VERSION}, tab ${hello.protocol}`));
     }
+    const current = this.hub.get(hello.tabId);
+    if (current && current.role !== hello.role) {
+      // A tab id keeps its role while connected: a CRM naming a CCP tab's id would otherwise replace that tab (its
+      // deliveries cut) and inherit its master topics — the ringtone among them.
+      return this.rejectHello(wireError(ErrorType.FORBIDDEN, `tab ${hello.tabId} is connected as ${current.role}; a ${hello.role} hello may not replace it`));
+    }
     const wantsLogs = hello.wantsLogs === true || hello.role === TabRole.INSPECTOR;
     const { replaced } = this.hub.add({ tabId: hello.tabId, role: hello.role, url: hello.url, wantsLogs, push, release });
     this.watch(hello.tabId);
-    if (this.baseline) this.hub.sendAll(this.publisher.fullJson(), 'state'); // the original refreshed every tab
-    else this.hub.send(hello.tabId, this.publisher.fullJson());
+    this.fanOut.tabConnected(this.hub, hello.tabId, this.publisher);
     if (this.authEpisode === 'announced') this.hub.send(hello.tabId, eventJson(EventType.AUTH_FAIL));
     if (this.accessEpisode) this.hub.send(hello.tabId, eventJson(EventType.ACCESS_DENIED));
     if (this.lastMute !== undefined) this.hub.send(hello.tabId, eventJson(EventType.MUTE, this.lastMute));
-    if (wantsLogs && this.ring.size) this.hub.send(hello.tabId, logJson(this.ring.toArray()));
+    if (wantsLogs && this.ring.size) {
+      const lines = logsFor(hello.role, hello.tabId, this.ring.toArray());
+      if (lines.length) this.hub.send(hello.tabId, logJson(lines));
+    }
     this.log(LogLevel.INFO, `tab ${hello.tabId} (${hello.role}) ${replaced ? 'reconnected' : 'connected'}`);
     if (!replaced) this.publishTabCount();
     if (this.ready && (this.terminated || this.authEpisode !== 'none' || !this.auth.hasToken)) void this.tryProviderFor(hello.tabId);
@@ -204,6 +228,8 @@ export class Engine {
   /** Every message after hello. Never throws; malformed input gets a typed error and one log line. */
   async handle(tabId: string, raw: unknown): Promise<PostResult> {
     try {
+      const limited = this.hub.get(tabId) ? this.throttle.check(tabId, raw, this.now()) : null;
+      if (limited) return errorResponse(raw, limited);
       const checked = validateUp(raw);
       if (!checked.ok) {
         this.log(LogLevel.WARN, `tab ${tabId}: rejected message: ${checked.error.message}`);
@@ -215,6 +241,11 @@ export class Engine {
       if (checked.value.type === UpType.HELLO) {
         return errorResponse(raw, wireError(ErrorType.VALIDATION, `already connected as ${tabId}; hello is only the first message`));
       }
+      const refused = refusal(tab.role, checked.value);
+      if (refused) {
+        this.log(LogLevel.WARN, `tab ${tabId}: refused: ${refused.message}`);
+        return errorResponse(raw, refused);
+      }
       return await this.dispatch(tab, checked.value);
     } catch (e) {
       this.log(LogLevel.ERROR, `tab ${tabId}: handling failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
@@ -225,6 +256,7 @@ export class Engine {
   /** Drops a dead or departing tab at once: deliveries, subscriptions, master topics. */
   dropTab(tabId: string, reason: string): void {
     if (!this.hub.remove(tabId)) return;
+    this.throttle.forget(tabId);
     this.log(LogLevel.INFO, `tab ${tabId} dropped (${reason})`);
     for (const change of this.topics.dropTab(tabId)) this.announceMaster(change);
     this.publishTabCount();
@@ -236,7 +268,7 @@ export class Engine {
       engineId: this.engineId, transport: this.deps.transport,
       ...(this.deps.epoch !== undefined ? { epoch: this.deps.epoch } : {}),
       version: this.publisher.state.version, skew: this.publisher.state.skew, skewRtt: est ? est.rtt : null,
-      pollsPerMinute: this.poller.pollsInWindow(), polling: this.poller.status, tabs: this.hub.info(),
+      pollsPerMinute: this.poller.pollsInWindow(), polling: this.poller.status, tabCount: this.hub.count, tabs: this.hub.info(),
       topics: this.topics.snapshot(), recentEvents: [...this.recent],
     };
   }
@@ -257,7 +289,7 @@ export class Engine {
       case UpType.REQUEST:
         return this.router.handle(msg);
       case UpType.MASTER:
-        return this.master(tab.tabId, msg);
+        return this.master(tab, msg);
       case UpType.BROADCAST:
         this.noteEvent(msg.event);
         if (msg.event === EventType.MUTE) this.lastMute = msg.data;
@@ -276,9 +308,9 @@ export class Engine {
         for (const entry of msg.entries) this.appendLog({ ...entry, source: tab.tabId });
         return undefined;
       case UpType.INSPECT:
-        return this.inspect();
+        return inspectionFor(tab.role, tab.tabId, this.inspect());
       case UpType.TERMINATE:
-        this.terminate(tab.tabId);
+        this.terminate(tab);
         return undefined;
       case UpType.BYE:
         this.dropTab(tab.tabId, 'bye');
@@ -286,7 +318,13 @@ export class Engine {
     }
   }
 
-  private master(tabId: string, msg: MasterRequest) {
+  private master(tab: TabRecord, msg: MasterRequest) {
+    const tabId = tab.tabId;
+    if (masterIsReadOnly(tab.role, msg.topic)) {
+      // Looking is allowed, holding is not: no claim, no place in the queue for a hand-over.
+      const masterId = this.topics.masterOf(msg.topic);
+      return { topic: msg.topic, masterId, isMaster: false };
+    }
     switch (msg.method) {
       case MasterMethod.CHECK:
         return this.topics.check(msg.topic, tabId);
@@ -325,8 +363,8 @@ export class Engine {
     return { error };
   }
 
-  private terminate(tabId: string): void {
-    this.log(LogLevel.INFO, `terminate from tab ${tabId}: polling stopped, session forgotten`);
+  private terminate(tab: TabRecord): void {
+    this.log(LogLevel.INFO, `terminate (logout) from tab ${tab.tabId} (${tab.role}): polling stopped, session forgotten`);
     this.terminated = true;
     this.poller.stop();
     this.auth.clear();
@@ -357,24 +395,32 @@ export class Engine {
     this.publishCandidate(true);
   }
 
-  /** `fromBackend`: a poll answer or configuration round, which the baseline mode pushes whole even when unchanged. */
+  /** `fromBackend`: a poll answer or configuration round (a fan-out strategy may treat those apart, see `FanOut`). */
   private publishCandidate(fromBackend = false): void {
     const data = this.snapshot && this.configuration ? buildAgentData(this.snapshot, this.configuration) : null;
     const skew = publishableSkew(this.publisher.state.skew, this.skew.current()?.skew);
     const p = this.publisher.offer({ data, skew, stale: this.stale });
-    if (this.baseline && fromBackend && !p && this.publisher.state.data) this.hub.sendAll(this.publisher.fullJson(), 'state');
-    this.publish(p);
+    this.publish(p, fromBackend);
   }
 
-  private publish(p: Publication | null): void {
+  private publish(p: Publication | null, fromBackend = false): void {
+    this.fanOut.offered(this.hub, p, this.publisher, fromBackend);
     if (!p) return;
-    this.hub.sendAll(this.baseline ? this.publisher.fullJson() : p.json, 'state');
     this.persister.schedule({ state: this.publisher.state, nextToken: this.poller.token, savedAt: this.now(), engineId: this.engineId });
   }
 
   private async restore(): Promise<void> {
+    const deadline = this.t.storeReadDeadlineMs;
+    // Both reads start now and share one deadline: a hung database delays the start by one deadline at most.
+    const state = withinDeadline(this.deps.store.load(), deadline, 'persisted state');
+    const logs = withinDeadline(this.deps.store.loadLogs(), deadline, 'persisted logs');
+    logs.catch(() => undefined); // awaited below; not an unhandled rejection while the state is read
     try {
-      const loaded = validatePersistedState(await this.deps.store.load());
+      const saved = await state;
+      const loaded = validatePersistedState(saved);
+      if (!loaded.ok && saved !== undefined) {
+        this.log(LogLevel.WARN, `persisted state discarded (${loaded.error.message}); starting fresh`);
+      }
       if (loaded.ok) {
         const { data } = loaded.value.state;
         this.snapshot = data?.snapshot ?? null;
@@ -387,7 +433,7 @@ export class Engine {
       this.log(LogLevel.WARN, `loading persisted state failed: ${String(e)}`);
     }
     try {
-      this.ring.prepend(await this.deps.store.loadLogs());
+      this.ring.prepend(validLogRecords(await logs));
     } catch (e) {
       this.log(LogLevel.WARN, `loading persisted logs failed: ${String(e)}`);
     }
@@ -468,7 +514,12 @@ export class Engine {
     this.logSeqFlushed = seq;
     if (!entries.length) return;
     const json = logJson(entries);
-    for (const tab of this.hub.records()) if (tab.wantsLogs) this.hub.send(tab.tabId, json);
+    for (const tab of this.hub.records()) {
+      if (!tab.wantsLogs) continue;
+      const lines = logsFor(tab.role, tab.tabId, entries);
+      if (lines === entries) this.hub.send(tab.tabId, json);
+      else if (lines.length) this.hub.send(tab.tabId, logJson(lines));
+    }
     this.deps.store.appendLogs(entries).catch(() => undefined); // a failing store must not log about itself in a loop
   }
 
@@ -476,4 +527,12 @@ export class Engine {
     this.recent.push({ time: this.now(), event });
     if (this.recent.length > this.t.recentEventsMax) this.recent.shift();
   }
+}
+
+/** `p`, or a rejection once `ms` passed (an IndexedDB read blocked by another context's transaction never settles). */
+function withinDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the store did not answer within ${ms} ms (${what}); starting without it`)), ms);
+    p.then((v) => { clearTimeout(timer); resolve(v); }, (e: unknown) => { clearTimeout(timer); reject(e); });
+  });
 }

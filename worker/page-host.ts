@@ -1,6 +1,6 @@
 /**
- * Entry of `connect-engine.js`: the engine for a page that hosts it itself (the BroadcastChannel leader, or the
- * in-page transport). Loaded with a `<script>` only when needed; it installs `globalThis.ConnectSyncEngine`, whose
+ * The engine for a page that hosts it itself (the BroadcastChannel leader, or the in-page transport): the chunk
+ * `connect-engine.js`, loaded with `import()` only when needed (`loadEngine` in `client/on-demand.ts`). Its
  * `createHost` builds an `Engine` with the page's dependencies — CTI over `<origin>/api` tagged with `X-Engine-Id`
  * (held until the first token is known: followers re-send requests the moment it starts), tokens from
  * `<origin>/auth/authorize` (cookies), the same IndexedDB store as the SharedWorker host (fenced by the
@@ -9,7 +9,7 @@
  * follower tabs (a channel server).
  */
 import { ENGINE_ID_HEADER } from '../shared/cti';
-import { ENGINE_HOST_GLOBAL, type EngineHost, type EngineHostFactory, type EngineHostOptions } from '../shared/engine-host';
+import type { EngineHost, EngineHostFactory, EngineHostOptions } from '../shared/engine-host';
 import { FetchAuthProvider, seededAuth } from './auth-provider';
 import { EngineChannelServer } from './channel-server';
 import { FirstTokenGate } from './first-token-gate';
@@ -24,7 +24,7 @@ import { DEFAULT_TIMINGS } from './timings';
 
 /**
  * @example
- * const host = ConnectSyncEngine.createHost({ transport: 'broadcast', epoch: 7, origin: location.origin, locks: navigator.locks });
+ * const host = engineHostFactory.createHost({ transport: 'broadcast', epoch: 7, origin: location.origin, locks: navigator.locks });
  * const welcome = await host.endpoint().hello(hello, (json) => onDown(json));
  */
 export function createHost(o: EngineHostOptions): EngineHost {
@@ -67,5 +67,4 @@ export function createHost(o: EngineHostOptions): EngineHost {
   } satisfies EngineHost);
 }
 
-const factory: EngineHostFactory = Object.freeze({ createHost });
-(globalThis as Record<string, unknown>)[ENGINE_HOST_GLOBAL] = factory;
+export const engineHostFactory: EngineHostFactory = Object.freeze({ createHost });

@@ -9,7 +9,7 @@ import type { AgentConfiguration, AgentSnapshot } from '../shared/cti';
 import { LogLevel } from '../shared/enums';
 import { ErrorType, type EngineInfo } from '../shared/protocol';
 import type { SkewSample } from '../shared/skew';
-import { validateAgentSnapshot } from '../shared/validate';
+import { validateAgentSnapshot } from '../shared/validate-snapshot';
 import { Backoff } from './backoff';
 import { loadConfiguration } from './config-loader';
 import type { CtiClient } from './cti-client';
@@ -156,7 +156,7 @@ export class Poller {
       // No pause before the next poll: the server holds it until something changes (or `timeout`), so the long poll
       // paces itself; a fixed gap (the original waited 100 ms) would only delay a change that follows another. The one
       // exception guards against a server that does not hold polls (same token, answered at once).
-      // (`repollDelayMs` is 0 here; the baseline mode of the benchmark sets the original's 100 ms.)
+      // (`repollDelayMs` is 0 by default; the benchmark's model of the original design sets its 100 ms.)
       const took = receivedAt - sentAt;
       const unheld = asked !== null && this.nextToken === asked && took < t.unheldPollMinGapMs ? t.unheldPollMinGapMs - took : 0;
       const gap = Math.max(unheld, t.repollDelayMs);

@@ -4,7 +4,8 @@
  * following deltas and a tab that just joined hold identical data. The full-state JSON is encoded once per version.
  */
 import type { AgentData } from '../shared/cti';
-import { applyDelta, diffState } from '../shared/delta';
+import { applyDelta } from '../shared/delta';
+import { diffState } from '../shared/state-diff';
 import { DownType, type StateDelta, type StateFull } from '../shared/protocol';
 
 export interface Candidate {

@@ -54,6 +54,12 @@ export interface EngineTimings {
   recentEventsMax: number;
   /** Pause after every long-poll answer before the next poll (0: none). */
   repollDelayMs: number;
+  /** Deadline of reading the persisted state and logs at start; past it the engine starts fresh. */
+  storeReadDeadlineMs: number;
+  /** Messages a tab may send in a burst before it is throttled. */
+  tabBurstMessages: number;
+  /** Messages per second a tab may sustain. */
+  tabMessagesPerSecond: number;
 }
 
 export const DEFAULT_TIMINGS: Readonly<EngineTimings> = {
@@ -127,15 +133,16 @@ export const DEFAULT_TIMINGS: Readonly<EngineTimings> = {
   // None: the server holds each poll until something changes, so the poll paces itself; a gap would only delay a
   // change that follows another (the unheld-poll guard above covers a server that does not hold).
   repollDelayMs: 0,
-};
-
-/**
- * The original design's fan-out strategy, reproduced as a baseline of this engine for the benchmark only (a worker
- * started under a `…:baseline:bench` name): see `EngineMode` in engine.ts. Only the value that differs is here.
- */
-export const BASELINE_TIMINGS: Readonly<Partial<EngineTimings>> = {
-  // The original waited 100 ms after each long-poll answer before polling again (streams-reference §2, item 3).
-  repollDelayMs: 100,
+  // An IndexedDB read takes milliseconds, opening a cold database tens; one still pending after 2 s is blocked (a
+  // frozen tab's open transaction, a wedged browser profile) and may never settle. Starting fresh costs nothing: the
+  // first poll carries no token, so the backend answers it at once with the live state.
+  storeReadDeadlineMs: 2_000,
+  // A healthy tab sends a SYNCHRONIZE per second, a log batch every few seconds and a handful of requests per agent
+  // action; a page loading (hello, master checks, configuration, endpoints paging) bursts a few dozen. 200 at once and
+  // 50 per second sustained is several times any of that, yet caps what one looping or hostile tab (a CRM page among
+  // them) can make the engine parse, log and fan out — the other tabs keep their share.
+  tabBurstMessages: 200,
+  tabMessagesPerSecond: 50,
 };
 
 export function resolveTimings(overrides: Partial<EngineTimings> = {}): EngineTimings {

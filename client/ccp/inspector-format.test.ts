@@ -6,7 +6,7 @@ import { eventRows, pageOf, pollingLabel, skewLabel, tabRows, topicRows, transpo
 function info(over: Partial<EngineInfo> = {}): EngineInfo {
   return {
     engineId: 'engine-1', transport: TransportKind.SHARED_WORKER, version: 7, skew: 12.3, skewRtt: 4, pollsPerMinute: 3,
-    polling: 'running', topics: {}, recentEvents: [],
+    polling: 'running', topics: {}, recentEvents: [], tabCount: 2,
     tabs: [
       { tabId: 'tab-bbbbbbbbbb', role: TabRole.INSPECTOR, url: 'http://h:1/inspector', connectedAt: 2000, lastSynchronize: 9000, lastAcknowledge: 9000, alive: true },
       { tabId: 'tab-aaaaaaaaaa', role: TabRole.CCP, url: 'http://h:1/ccp?x=1', connectedAt: 1000, lastSynchronize: null, lastAcknowledge: null, alive: false },

@@ -88,7 +88,12 @@ export class RemoteRoute extends RouteBase implements Route {
   hello(hello: Hello, push: PushCallback): Promise<HelloAnswer> {
     this.pushes.set(hello.tabId, push);
     const rid = randomId();
-    return this.call(rid, () => this.post$({ kind: ChannelKind.HELLO, epoch: this.epoch, from: hello.tabId, rid, hello })) as Promise<HelloAnswer>;
+    const answer = this.call(rid, () => this.post$({ kind: ChannelKind.HELLO, epoch: this.epoch, from: hello.tabId, rid, hello })) as Promise<HelloAnswer>;
+    // A tab the engine refused (or never answered on this route) is no tab of this term: what the leader sends to
+    // every tab (`*`: its followers, which the refused tab is not) must not reach it.
+    const forget = (): void => { if (this.pushes.get(hello.tabId) === push) this.pushes.delete(hello.tabId); };
+    answer.then((a) => { if ('error' in a) forget(); }, forget);
+    return answer;
   }
 
   post(tabId: string, msg: Up): Promise<PostResult> {

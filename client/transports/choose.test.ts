@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ErrorType, PROTOCOL_VERSION, TabRole, TransportKind, UpType, wireError, type Hello, type Welcome } from '../../shared/protocol';
 import { AutoTransport, candidateKinds, detectCapabilities, probeCapabilities, TransportChooser, type Candidate, type Capabilities } from './choose';
-import { FALLBACK_GLOBAL, type FallbackApi } from './fallback-api';
+import type { FallbackApi } from './fallback';
 import type { Transport } from './transport';
 
 const all: Capabilities = { sharedWorker: true, broadcastChannel: true, webLocks: true };
@@ -95,30 +95,25 @@ describe('TransportChooser', () => {
       createInPageTransport: () => { made.push('in-page'); return fake(TransportKind.IN_PAGE, 'ok', []).create() as Transport; },
       delegateLocksToParent: async () => null,
     };
-    (globalThis as Record<string, unknown>)[FALLBACK_GLOBAL] = api;
-    try {
-      const chooser = new TransportChooser({
-        choice: 'auto', caps: { sharedWorker: false, broadcastChannel: true, webLocks: true }, locks: {} as never,
-        workerUrl: '/w.js', engineUrl: '/e.js', fallbackUrl: '/f.js', origin: 'https://ccp.example',
-        log: (level, text) => log.push(`${level} ${text}`),
-      });
-      const primary = chooser.create();
-      const relay = chooser.create(); // made before the primary connected: waits for its choice
-      const relayed = relay.connect(hello, () => undefined);
-      assert.equal((await primary.connect(hello, () => undefined)).transport, TransportKind.BROADCAST);
-      assert.equal((await relayed).transport, TransportKind.BROADCAST);
-      assert.deepEqual(made, ['broadcast', 'broadcast']);
-      assert.deepEqual(log, ['info transport: broadcast (chosen automatically)']);
-    } finally {
-      delete (globalThis as Record<string, unknown>)[FALLBACK_GLOBAL];
-    }
+    const chooser = new TransportChooser({
+      choice: 'auto', caps: { sharedWorker: false, broadcastChannel: true, webLocks: true }, locks: {} as never,
+      workerUrl: '/w.js', fallback: async () => api, origin: 'https://ccp.example',
+      log: (level, text) => log.push(`${level} ${text}`),
+    });
+    const primary = chooser.create();
+    const relay = chooser.create(); // made before the primary connected: waits for its choice
+    const relayed = relay.connect(hello, () => undefined);
+    assert.equal((await primary.connect(hello, () => undefined)).transport, TransportKind.BROADCAST);
+    assert.equal((await relayed).transport, TransportKind.BROADCAST);
+    assert.deepEqual(made, ['broadcast', 'broadcast']);
+    assert.deepEqual(log, ['info transport: broadcast (chosen automatically)']);
   });
 });
 
 describe('TransportChooser in a third-party CCP frame (Web Locks denied)', () => {
   const denied: Capabilities = { sharedWorker: false, broadcastChannel: true, webLocks: false };
 
-  async function choose(parent: string | null, delegated: boolean) {
+  async function choose(parent: string | null, delegated: boolean, caps: Capabilities = denied) {
     const made: { kind: string; options: Record<string, unknown> }[] = [];
     const asked: string[] = [];
     const log: string[] = [];
@@ -131,17 +126,12 @@ describe('TransportChooser in a third-party CCP frame (Web Locks denied)', () =>
         return delegated ? { locks: parentLocks, epochs: { read: async () => 0, bump: async () => 1 }, parentOrigin: origin } : null;
       },
     };
-    (globalThis as Record<string, unknown>)[FALLBACK_GLOBAL] = api;
-    try {
-      const chooser = new TransportChooser({
-        choice: 'auto', caps: denied, workerUrl: '/w.js', engineUrl: '/e.js', fallbackUrl: '/f.js', origin: 'http://ccp.example',
-        approvedParent: async () => parent, log: (level, text) => log.push(`${level} ${text}`),
-      });
-      const welcome = await chooser.create().connect(hello, () => undefined);
-      return { welcome, made, asked, log, tabLocks: await chooser.tabLocks(), parentLocks };
-    } finally {
-      delete (globalThis as Record<string, unknown>)[FALLBACK_GLOBAL];
-    }
+    const chooser = new TransportChooser({
+      choice: 'auto', caps, workerUrl: '/w.js', fallback: async () => api, origin: 'http://ccp.example',
+      approvedParent: async () => parent, log: (level, text) => log.push(`${level} ${text}`),
+    });
+    const welcome = await chooser.create().connect(hello, () => undefined);
+    return { welcome, made, asked, log, tabLocks: await chooser.tabLocks(), parentLocks };
   }
 
   test('an approved parent that takes the locks: broadcast over its locks, also for the tabs\' liveness locks', async () => {
@@ -152,6 +142,22 @@ describe('TransportChooser in a third-party CCP frame (Web Locks denied)', () =>
     assert.equal((r.made[0]!.options.delegated as { parentOrigin: string }).parentOrigin, 'http://crm.example');
     assert.equal(r.tabLocks, r.parentLocks);
     assert.ok(r.log.some((l) => /using the locks of the page at http:\/\/crm\.example/.test(l)));
+  });
+
+  test('Firefox: a SharedWorker the frame can start (partitioned) is not used over the parent\'s locks', async () => {
+    // Firefox lets a third-party frame start a partitioned SharedWorker, but denies Web Locks in it, and the parent's
+    // locks are in another partition: that engine could never see a tab die without pagehide.
+    const started: string[] = [];
+    const g = globalThis as Record<string, unknown>;
+    g.SharedWorker = function SharedWorker(url: string) { started.push(url); throw new Error('not in node'); };
+    try {
+      const r = await choose('http://crm.example', true, { ...denied, sharedWorker: true });
+      assert.equal(r.welcome.transport, TransportKind.BROADCAST);
+      assert.deepEqual(started, [], 'no SharedWorker was started');
+      assert.deepEqual(r.log.filter((l) => l.includes('shared-worker')), []);
+    } finally {
+      delete g.SharedWorker;
+    }
   });
 
   test('no approved parent, or one that does not answer: in-page as before, with a warning', async () => {

@@ -5,14 +5,15 @@
  * forced with `transport: 'shared-worker' | 'broadcast' | 'in-page'`. Tabs a page relays for (a CRM behind a CCP
  * frame) get the kind the page itself ended up with. A CCP frame on another site (third-party: Web Locks and
  * IndexedDB denied) asks its approved parent page to take Web Locks for it (`parent-locks.ts`); if it does, the
- * frame uses the broadcast transport over those locks, with the engine's state in memory.
+ * frame uses the broadcast transport over those locks, with the engine's state in memory — never the SharedWorker,
+ * which Firefox does let such a frame start, partitioned, but where no Web Locks watch the tabs' liveness.
  */
 import { ErrorType, TransportKind, wireError, type Down, type Hello, type StateFull, type Up, type Welcome, type WireError } from '../../shared/protocol';
 import type { PostResult } from '../../shared/endpoint';
 import type { HostLocks } from '../../shared/engine-host';
-import { FALLBACK_GLOBAL, isFallbackApi, type DelegatedLocks, type FallbackApi } from './fallback-api';
+import { loadFallback } from '../on-demand';
+import type { DelegatedLocks, FallbackApi } from './fallback';
 import type { LocksLike } from './leader-election';
-import { loadGlobal } from './script-loader';
 import { SharedWorkerTransport } from './shared-worker';
 import { toWireError, type Transport, type TransportInfo } from './transport';
 
@@ -148,10 +149,8 @@ export interface ChooserOptions {
   choice: TransportChoice;
   workerUrl: string;
   workerName?: string;
-  /** URL of `connect-fallback.js` (the broadcast and in-page transports, loaded only when chosen). */
-  fallbackUrl: string;
-  /** URL of `connect-engine.js` (loaded only by a page that hosts the engine). */
-  engineUrl: string;
+  /** The broadcast and in-page transports, loaded only when chosen (default: the chunk `connect-fallback.js`). */
+  fallback?: () => Promise<FallbackApi>;
   /** The CCP origin (this page's). */
   origin: string;
   caps?: Capabilities;
@@ -170,7 +169,7 @@ export interface ChooserOptions {
  * Makes this page's transports: the first one chooses; later ones (relays) use what it chose.
  *
  * @example
- * const chooser = new TransportChooser({ choice: 'auto', workerUrl, engineUrl, origin: location.origin, log });
+ * const chooser = new TransportChooser({ choice: 'auto', workerUrl, origin: location.origin, log });
  * startLink(chooser.create(), …);
  */
 export class TransportChooser {
@@ -195,7 +194,7 @@ export class TransportChooser {
   }
 
   private fallbackApi(): Promise<FallbackApi> {
-    return loadGlobal(this.o.fallbackUrl, FALLBACK_GLOBAL, isFallbackApi);
+    return (this.o.fallback ?? loadFallback)();
   }
 
   /** What this page offers, once: with Web Locks tried, and delegated to an approved parent where they are denied. */
@@ -214,7 +213,10 @@ export class TransportChooser {
       }
       this.o.log('info', `Web Locks and IndexedDB are denied in this frame (third-party): using the locks of the page at ${parent}`
         + ', the engine keeps its state in memory');
-      return { ...caps, webLocks: true };
+      // Not the SharedWorker, even where it works here (Firefox gives third-party frames a partitioned one): Web Locks
+      // are denied in that worker too, and the locks borrowed from the page are in another partition, so its engine
+      // could not tell when a tab dies without `pagehide` (a killed tab) and would keep its topics and count forever.
+      return { ...caps, webLocks: true, sharedWorker: false };
     })();
     return this.probed;
   }
@@ -235,9 +237,9 @@ export class TransportChooser {
             const api = await this.fallbackApi();
             return kind === TransportKind.BROADCAST
               ? api.createBroadcastTransport({
-                engineUrl: o.engineUrl, origin: o.origin, locks: locks!, seed: o.seed, log: o.log, onChange: o.onChange, storage, delegated,
+                origin: o.origin, locks: locks!, seed: o.seed, log: o.log, onChange: o.onChange, storage, delegated,
               })
-              : api.createInPageTransport({ engineUrl: o.engineUrl, origin: o.origin, locks, storage });
+              : api.createInPageTransport({ origin: o.origin, locks, storage });
           },
         };
       default:

@@ -6,12 +6,21 @@
  * Defence behind the CSP: the frame talks only to a parent whose origin is approved, only with messages from that
  * parent window and origin, and always posts to that exact origin.
  */
-import { validateUp } from '../../shared/validate';
-import { TabRole, type WireError } from '../../shared/protocol';
+import { validateUp } from '../../shared/validate-up';
+import { ErrorType, TabRole, wireError, type WireError } from '../../shared/protocol';
+import { TokenBucket, type RateLimit } from '../../shared/rate-limit';
 import type { HostLocks } from '../../shared/engine-host';
 import { holdTabLock, type HeldLock } from '../liveness';
 import { asBridgeMessage, BRIDGE_SOURCE, BridgeType, type BridgeMessage } from './bridge-protocol';
 import { toWireError, type Transport } from './transport';
+
+/** How often the CRM may open a relay (`hello`): a CRM page says hello once per load, and again only after the frame
+ * reloads; each hello costs a new engine connection and a Web Lock, so a page repeating it in a loop is refused. */
+export const RELAY_HELLO_LIMIT: RateLimit = { burst: 5, perSecond: 1 };
+/** Every other message from the CRM (each is parsed and validated here before the engine sees it): twice the
+ * engine's own per-tab limit (`tabBurstMessages`/`tabMessagesPerSecond`), so the engine's typed answer is what a busy
+ * but honest CRM meets first, while a flood stops here without reaching the worker. */
+export const RELAY_MESSAGE_LIMIT: RateLimit = { burst: 400, perSecond: 100 };
 
 export interface RelayOptions {
   parentOrigin: string;
@@ -23,18 +32,6 @@ export interface RelayOptions {
   locks?: () => Promise<HostLocks | undefined>;
 }
 
-/** The origin of the page that frames us, if any (Chromium: `ancestorOrigins`; else the referrer). */
-export function parentOriginOf(w: Window): string | null {
-  if (w.parent === w) return null;
-  const ancestors = w.location.ancestorOrigins;
-  if (ancestors && ancestors.length > 0) return ancestors[0] ?? null;
-  try {
-    return w.document.referrer ? new URL(w.document.referrer).origin : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Tells a parent that is not approved that we refuse it, and nothing else. */
 export function refuseParent(parentOrigin: string, reason: string): void {
   window.parent.postMessage({ source: BRIDGE_SOURCE, type: BridgeType.REFUSED, reason }, parentOrigin);
@@ -43,6 +40,11 @@ export function refuseParent(parentOrigin: string, reason: string): void {
 export class IframeRelay {
   private transport: Transport | null = null;
   private lock: HeldLock | null = null;
+  /** Bumped by every hello: one still waiting for its lock when a later one arrives gives up (else both would open
+   * an engine connection, and the earlier one would stay connected, unreachable, for the frame's whole life). */
+  private generation = 0;
+  private readonly hellos = new TokenBucket(RELAY_HELLO_LIMIT, Date.now());
+  private readonly messages = new TokenBucket(RELAY_MESSAGE_LIMIT, Date.now());
   private readonly listener = (e: MessageEvent): void => { void this.onMessage(e); };
 
   constructor(private readonly options: RelayOptions) {}
@@ -72,6 +74,12 @@ export class IframeRelay {
     if (e.source !== window.parent || e.origin !== this.options.parentOrigin) return;
     const msg = asBridgeMessage(e.data);
     if (!msg) return;
+    const bucket = msg.type === BridgeType.HELLO ? this.hellos : this.messages;
+    if (!bucket.take(Date.now())) {
+      const error = wireError(ErrorType.THROTTLED, `too many ${msg.type} messages from the CRM page; retry later`);
+      if (msg.type === BridgeType.HELLO || msg.type === BridgeType.POST) await this.answer(msg.id, () => Promise.reject(error));
+      return;
+    }
     switch (msg.type) {
       case BridgeType.HELLO:
         await this.answer(msg.id, () => this.openRelay(msg.hello));
@@ -102,9 +110,15 @@ export class IframeRelay {
     const checked = validateUp(helloIn);
     if (!checked.ok) throw checked.error;
     if (checked.value.type !== 'hello') throw { type: 'ValidationError', message: 'hello.type must be "hello"' };
+    const generation = ++this.generation;
     this.closeRelay();
-    const hello = { ...checked.value, role: TabRole.CRM };
-    this.lock = this.options.locks ? await holdTabLock(hello.tabId, await this.options.locks()) : await holdTabLock(hello.tabId);
+    const hello = { ...checked.value, role: TabRole.CRM }; // whatever role the page claims, it speaks as a CRM
+    const lock = this.options.locks ? await holdTabLock(hello.tabId, await this.options.locks()) : await holdTabLock(hello.tabId);
+    if (generation !== this.generation) {
+      lock?.release();
+      throw wireError(ErrorType.NOT_CONNECTED, 'a later hello replaced this one');
+    }
+    this.lock = lock;
     const transport = this.options.createTransport();
     this.transport = transport;
     return transport.connect(hello, (down) => {

@@ -3,7 +3,7 @@
  */
 import type { Contact } from '../../shared/cti';
 import { TransportKind } from '../../shared/protocol';
-import { Engine, type EngineMode } from '../engine';
+import { Engine, type FanOut } from '../engine';
 import { MemoryStore } from '../store';
 import type { EngineTimings } from '../timings';
 import { snapshot } from './agent-data';
@@ -25,7 +25,7 @@ export interface Harness {
 
 let tokenCounter = 0;
 
-export function harness(opts: { timings?: Partial<EngineTimings>; store?: MemoryStore; auth?: FakeAuth; cti?: FakeCti; mode?: EngineMode } = {}): Harness {
+export function harness(opts: { timings?: Partial<EngineTimings>; store?: MemoryStore; auth?: FakeAuth; cti?: FakeCti; fanOut?: FanOut } = {}): Harness {
   const cti = opts.cti ?? new FakeCti();
   const auth = opts.auth ?? new FakeAuth();
   const store = opts.store ?? new MemoryStore();
@@ -33,7 +33,7 @@ export function harness(opts: { timings?: Partial<EngineTimings>; store?: Memory
   let ids = 0;
   const engine = new Engine({
     cti, auth, store, liveness, clock: { now: () => Date.now() }, random: () => 0.5,
-    transport: TransportKind.SHARED_WORKER, newId: () => `id-${++ids}`, timings: opts.timings, mode: opts.mode,
+    transport: TransportKind.SHARED_WORKER, newId: () => `id-${++ids}`, timings: opts.timings, fanOut: opts.fanOut,
   });
   return {
     engine, cti, auth, store, liveness,

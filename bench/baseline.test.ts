@@ -1,18 +1,17 @@
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DownType } from '../shared/protocol';
-import { engineModeForWorkerName } from './bench-probe';
-import type { EngineMode } from './engine';
-import { harness } from './testing/engine-harness';
-import { FakeTab } from './testing/fakes';
-import { contact } from './testing/agent-data';
-import { advance, flush } from './testing/clock';
+import { engineModeForWorkerName, engineOptions, type EngineMode } from './baseline';
+import { harness } from '../worker/testing/engine-harness';
+import { FakeTab } from '../worker/testing/fakes';
+import { contact } from '../worker/testing/agent-data';
+import { advance, flush } from '../worker/testing/clock';
 
 const NOW = 1_700_000_000_000;
 
 /** Two connected tabs, polling started, first data published; message logs cleared. */
 async function running(mode: EngineMode) {
-  const h = harness({ mode });
+  const h = harness(engineOptions(mode));
   const a = await h.connect(new FakeTab('a'));
   const b = await h.connect(new FakeTab('b'));
   await h.engine.start();

@@ -1,21 +1,12 @@
 /**
- * Benchmark instruments for a SharedWorker started under a name ending in `:bench` (never in normal use):
+ * Benchmark instruments, built only into the benchmark's own worker bundle (`bench/bench-worker.ts`), never into
+ * `dist/`:
  * - raw ports that pages attach, over which the worker fans out a payload with plain `postMessage` — the platform
  *   floor our engine's delivery is compared against, measured from the same worker in the same run;
  * - the arrival time of every long-poll answer, so the engine's share of a notification can be told from the
  *   backend's.
  */
-import type { CtiClient } from './cti-client';
-import type { EngineMode } from './engine';
-
-export const BENCH_NAME_SUFFIX = ':bench';
-/** A bench worker under this suffix runs the engine in the original design's mode (see `EngineMode`). */
-export const BASELINE_BENCH_NAME_SUFFIX = ':baseline:bench';
-
-/** The engine mode a worker of this name runs: the baseline only for a `…:baseline:bench` worker, never otherwise. */
-export function engineModeForWorkerName(name: string): EngineMode {
-  return name.endsWith(BASELINE_BENCH_NAME_SUFFIX) ? 'baseline' : 'ours';
-}
+import type { CtiClient } from '../worker/cti-client';
 
 /** Local high-resolution epoch ms (the worker's timer has 100 µs steps; fine for ms figures). */
 function preciseNow(): number {

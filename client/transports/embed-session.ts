@@ -1,11 +1,33 @@
 /**
- * Entry of `connect-embed.js`: the CRM side of `initCCP` (the iframe bridge, and the Web Locks this page takes for
- * its CCP frame), which `client/embed.ts` loads only when a page embeds the CCP, so that pages on the CCP origin do
- * not carry it. It installs `globalThis.ConnectSyncEmbed`.
+ * The CRM side of `initCCP` (the iframe bridge, and the Web Locks this page takes for its CCP frame): the chunk
+ * `connect-embed.js`, which `client/embed.ts` loads (`loadEmbedding` in `on-demand.ts`) only when a page embeds the
+ * CCP, so that pages on the CCP origin do not carry it.
  */
-import { EMBED_GLOBAL, type EmbedApi, type EmbedOptions, type EmbedSession } from './embed-api';
 import { FrameLockService, idbFrameEpochs } from './frame-lock-service';
 import { IframeBridgeTransport } from './iframe-bridge';
+
+export interface EmbedOptions {
+  /** The CCP iframe `initCCP` made. */
+  frame: HTMLIFrameElement;
+  /** Its exact origin: the only one messages go to and are accepted from. */
+  ccpOrigin: string;
+  /** What the frame posted before this chunk was loaded, in arrival order; handled as if just received. */
+  early: readonly MessageEvent[];
+  /** The CCP refused to be embedded here (this origin is not approved). */
+  onRefused(reason: string): void;
+}
+
+export interface EmbedSession {
+  /** The page's transport to the engine, through the frame. */
+  transport: IframeBridgeTransport;
+  /** Stops taking Web Locks for the frame and gives back those it holds (terminate). */
+  stopLockService(): void;
+}
+
+export interface EmbedApi {
+  /** Starts the bridge and the frame's lock service; both listen from now on, after handling `early`. */
+  open(o: EmbedOptions): EmbedSession;
+}
 
 /** Takes Web Locks for the CCP frame, which cannot in a third-party context (a CRM on another site): all CRM tabs of
  * this origin then share one engine. Only for that frame's window and origin. */
@@ -42,5 +64,3 @@ function open(o: EmbedOptions): EmbedSession {
 }
 
 export const embedApi: EmbedApi = Object.freeze({ open } satisfies EmbedApi);
-
-(globalThis as Record<string, unknown>)[EMBED_GLOBAL] = embedApi;

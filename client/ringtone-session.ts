@@ -1,0 +1,15 @@
+/**
+ * The ringtone of a CCP page: the chunk `connect-ringtone.js`, which `tab-features.ts` loads (`loadRingtone` in
+ * `on-demand.ts`) only for CCP pages, so that a CRM page (whose CCP frame rings instead) and other pages do not carry
+ * it. It brings its own `<audio>` player.
+ */
+import { AudioRingtonePlayer, RingtoneManager } from './ringtone';
+import type { RingtoneApi } from './ringtone-loader';
+
+export const ringtoneApi: RingtoneApi = Object.freeze({
+  startRingtone: (o) => {
+    const manager = new RingtoneManager({ ...o, player: new AudioRingtonePlayer(document) });
+    manager.start();
+    return manager;
+  },
+} satisfies RingtoneApi);
