@@ -82,7 +82,7 @@ describe('EngineLink: a stolen liveness lock', { timeout: TEST_DEADLINE_MS }, ()
       assert.equal(transport.rejoins, 1, 'exactly one reconnect');
       assert.equal(s.errors.length, 1, 'the theft is reported once');
       assert.equal(typeof (s.errors[0] as { type?: unknown }).type, 'string', 'as a typed error');
-      assert.deepEqual(locks.query().pending.map((p) => p.clientId), ['engine'], 'the engine watches the lock again');
+      assert.deepEqual(locks.query().pending?.map((p) => p.clientId), ['engine'], 'the engine watches the lock again');
     } finally {
       link.close();
     }
@@ -98,7 +98,7 @@ describe('EngineLink: a stolen liveness lock', { timeout: TEST_DEADLINE_MS }, ()
       void locks.client('attacker').request(`${TAB_LOCK_PREFIX}t2`, { steal: true }, () => new Promise<void>(() => undefined));
       await settle();
       assert.equal(transport.rejoins, 0);
-      assert.deepEqual(locks.query().pending.map((p) => p.clientId), ['tab'], 'the tab queued for its lock again');
+      assert.deepEqual(locks.query().pending?.map((p) => p.clientId), ['tab'], 'the tab queued for its lock again');
     } finally {
       link.close();
     }
