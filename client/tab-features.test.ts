@@ -1,8 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gatedRingtoneOptions, loginOptionsOf, openLoginPopup, ringtoneOptionsOf, type TabFeatureOptions } from './tab-features';
+import { loginOptionsOf, openLoginPopup, ringtoneOptionsOf, type TabFeatureOptions } from './tab-features';
 import { freshContext } from './testing/context';
-import { UrlGate } from './url-policy';
+import { gatedRingtoneOptions } from './ringtone-gate';
+import { UrlGate } from './url-gate';
 
 describe('tab features: options', () => {
   test('defaults: popup on, no auto-close, built-in ringtone', () => {

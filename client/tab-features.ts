@@ -11,7 +11,6 @@ import { getPageOptions, getTabId, getTrustedOrigins, supplySession } from './co
 import { loadRingtone } from './on-demand';
 import { startRingtoneOnDemand, type RingtoneHandle } from './ringtone-loader';
 import type { RingtoneChannelOptions, RingtoneOptions } from './ringtone-rules';
-import { UrlGate, UrlUse } from './url-policy';
 
 /** The login and ringtone options `initSharedWorker` takes (the same names as `initCCP`'s). */
 export interface TabFeatureOptions {
@@ -73,20 +72,6 @@ export function ringtoneOptionsOf(init: TabFeatureOptions): RingtoneOptions {
   return { softphone: channelOf(o.softphone), chat: channelOf(o.chat) };
 }
 
-/**
- * `o` with each `ringtoneUrl` that is not http(s) on the CCP origin or an approved CRM origin dropped (the built-in
- * tone rings instead; the gate warns once per refused URL). The ringtone plays in a CCP page: a CRM's `data:` or
- * third-party URL is never loaded there.
- *
- * @example
- * const safe = gatedRingtoneOptions(ringtoneOptionsOf(init), new UrlGate(location.origin, getTrustedOrigins, log));
- */
-export function gatedRingtoneOptions(o: RingtoneOptions, gate: UrlGate): RingtoneOptions {
-  const channel = (c: RingtoneChannelOptions | undefined): RingtoneChannelOptions | undefined =>
-    c && { ...c, ringtoneUrl: gate.pass(UrlUse.RINGTONE, c.ringtoneUrl) };
-  return { softphone: channel(o.softphone), chat: channel(o.chat) };
-}
-
 function master(method: MasterMethod, topic: string): Promise<MasterResult> {
   const up = getContext().upstream;
   return up ? up.master(method, topic) : Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'the tab is not connected to the engine'));
@@ -121,7 +106,6 @@ export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}
   loginPopup.start();
   if (role !== 'ccp') return;
   // The ringtone is the chunk `connect-ringtone.js`, loaded now: CCP pages only ring.
-  const gate = new UrlGate(location.origin, getTrustedOrigins, ctx.log);
   ringtone = startRingtoneOnDemand({
     data: () => ({ data: ctx.state.current().data, stale: !!ctx.state.current().stale }),
     onChange: (f) => {
@@ -130,7 +114,9 @@ export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}
     },
     bus: ctx.bus,
     log: ctx.log,
-    options: () => gatedRingtoneOptions(ringtoneOptionsOf(init), gate),
+    options: () => ringtoneOptionsOf(init),
+    // Checked in the chunk (client/ringtone-gate.ts), which alone needs the check.
+    urls: { ownOrigin: location.origin, trusted: getTrustedOrigins },
     checkMaster: (topic) => master(MasterMethod.CHECK, topic),
   }, loadRingtone);
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ErrorType } from '../shared/protocol';
 import { Logger } from './log';
-import { checkUrl, MAX_URL_CHARS, UrlGate, UrlUse, type TrustedOrigins } from './url-policy';
+import { UrlGate } from './url-gate';
+import { checkUrl, MAX_URL_CHARS, UrlUse, type TrustedOrigins } from './url-policy';
 
 const CCP = 'https://ccp.example';
 const SSO = 'https://sso.example';

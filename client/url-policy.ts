@@ -7,7 +7,6 @@
  * origins for a ringtone). Anything else is dropped with a typed warning in the log, and the default is used.
  */
 import { ErrorType, wireError, type WireError } from '../shared/protocol';
-import type { Logger } from './log';
 
 /** The only schemes a URL from a page may have: no `javascript:`, `data:`, `blob:`, `file:`… */
 export const SAFE_URL_PROTOCOLS: ReadonlySet<string> = new Set(['http:', 'https:']);
@@ -58,37 +57,3 @@ export function checkUrl(raw: unknown, ownOrigin: string, allowed: readonly stri
 export function allowedOrigins(use: UrlUse, trusted: TrustedOrigins): readonly string[] {
   return use === UrlUse.LOGIN ? trusted.login : trusted.approved;
 }
-
-/**
- * Checks URLs as options are read (often: the ringtone reads its options at every state change) and warns once per
- * refused value, through the log.
- *
- * @example
- * const gate = new UrlGate(location.origin, () => trustedOrigins, log);
- * const loginUrl = gate.pass(UrlUse.LOGIN, options.loginUrl); // undefined when refused: use the default
- */
-export class UrlGate {
-  private readonly warned = new Set<string>();
-
-  constructor(
-    private readonly ownOrigin: string,
-    private readonly trusted: () => TrustedOrigins,
-    private readonly log: Logger,
-  ) {}
-
-  /** `raw` resolved, or undefined when absent or refused. */
-  pass(use: UrlUse, raw: unknown): string | undefined {
-    if (raw === undefined || raw === null || raw === '') return undefined;
-    const r = checkUrl(raw, this.ownOrigin, allowedOrigins(use, this.trusted()));
-    if (r.ok) return r.url;
-    const key = `${use}\u0000${String(raw)}`;
-    if (!this.warned.has(key)) {
-      if (this.warned.size < MAX_WARNED) this.warned.add(key);
-      this.log.warn('%s refused (%s); using the default instead', use, r.error.message).withObject(r.error);
-    }
-    return undefined;
-  }
-}
-
-/** Distinct refused values remembered so as to warn once each; beyond that, each refusal warns again (bounded memory). */
-const MAX_WARNED = 100;
