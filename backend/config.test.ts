@@ -39,8 +39,14 @@ describe('backend configuration', () => {
     assert.throws(() => configFromEnv({ RING_TIMEOUT_MS: '0' }), /RING_TIMEOUT_MS/);
     assert.throws(() => configFromEnv({ APPROVED_ORIGINS: 'https://crm.example/path' }), /APPROVED_ORIGINS/);
     assert.throws(() => configFromEnv({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
+    assert.throws(() => configFromEnv({ LOGIN_ORIGINS: 'javascript:alert(1)' }), /LOGIN_ORIGINS/);
     assert.throws(() => configFromEnv({ CONTROL_API: 'yes' }), /CONTROL_API/);
     assert.throws(() => configFromEnv({ PUBLIC_ORIGIN: 'https://ccp.example/ccp' }), /PUBLIC_ORIGIN/);
     assert.throws(() => configFromEnv({ PUBLIC_ORIGIN: 'ftp://ccp.example' }), /PUBLIC_ORIGIN/);
+  });
+
+  test('LOGIN_ORIGINS: bare origins a loginUrl may open, none by default', () => {
+    assert.deepEqual(configFromEnv({ LOGIN_ORIGINS: 'https://sso.example, https://idp.example' }).loginOrigins, ['https://sso.example', 'https://idp.example']);
+    assert.deepEqual(resolveConfig({}, {}).loginOrigins, []);
   });
 });

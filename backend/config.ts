@@ -24,6 +24,9 @@ export interface BackendConfig {
   host: string;
   /** Origins allowed to frame the CCP and to call the API cross-origin. Env `APPROVED_ORIGINS` (comma-separated). */
   approvedOrigins: string[];
+  /** Origins besides the CCP's own that a `loginUrl` may open (an SSO page); served to the CCP with the approved
+   * origins. Env `LOGIN_ORIGINS` (comma-separated). Default none. */
+  loginOrigins: string[];
   /** When `/sim/*` answers (see {@link ControlApiMode}). Env `CONTROL_API` (`auto`, `on`, `off`). */
   controlApi: ControlApiMode;
   /**
@@ -70,6 +73,7 @@ export function defaultConfig(): BackendConfig {
     port: 8080,
     host: '127.0.0.1',
     approvedOrigins: [...DEFAULT_APPROVED_ORIGINS],
+    loginOrigins: [],
     controlApi: ControlApiMode.AUTO,
     sessionTtlSeconds: DEFAULT_SESSION_TTL_SECONDS,
     limits: { ...DEFAULT_LIMITS },
@@ -95,16 +99,16 @@ function numberFrom(env: Env, name: string, min: number, integer: boolean): numb
   return value;
 }
 
-function originsFrom(raw: string): string[] {
+function originsFrom(raw: string, name = 'APPROVED_ORIGINS'): string[] {
   const origins = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   for (const origin of origins) {
     let parsed: URL;
     try {
       parsed = new URL(origin);
     } catch {
-      throw new Error(`APPROVED_ORIGINS: "${origin}" is not a URL`);
+      throw new Error(`${name}: "${origin}" is not a URL`);
     }
-    if (parsed.origin !== origin) throw new Error(`APPROVED_ORIGINS: "${origin}" must be a bare origin like ${parsed.origin}`);
+    if (parsed.origin !== origin) throw new Error(`${name}: "${origin}" must be a bare origin like ${parsed.origin}`);
   }
   return origins;
 }
@@ -144,6 +148,7 @@ export function configFromEnv(env: Env = process.env): Partial<BackendConfig> {
   set('port', numberFrom(env, 'CTI_PORT', 0, true));
   set('host', env.CTI_HOST || undefined);
   if (env.APPROVED_ORIGINS !== undefined) set('approvedOrigins', originsFrom(env.APPROVED_ORIGINS));
+  if (env.LOGIN_ORIGINS !== undefined) set('loginOrigins', originsFrom(env.LOGIN_ORIGINS, 'LOGIN_ORIGINS'));
   if (env.CONTROL_API !== undefined) set('controlApi', controlApiFrom(env.CONTROL_API));
   if (env.PUBLIC_ORIGIN) set('publicOrigin', publicOriginFrom(env.PUBLIC_ORIGIN.trim()));
   set('sessionTtlSeconds', numberFrom(env, 'SESSION_TTL_SECONDS', 0.001, false));

@@ -104,7 +104,7 @@ async function route(req: IncomingMessage, res: ServerResponse, s: Services, inf
   if (pathname === '/api' || pathname === '/connect/api') return s.api.handle(req, res, info);
   const isRead = req.method === 'GET' || req.method === 'HEAD';
   if (pathname === '/healthz' && isRead) return sendJson(res, 200, { ok: true });
-  if (pathname === '/approved-origins' && isRead) return sendJson(res, 200, { origins: s.origins.origins });
+  if (pathname === '/approved-origins' && isRead) return sendJson(res, 200, { origins: s.origins.origins, loginOrigins: s.config.loginOrigins });
   if (pathname === '/' && isRead) return redirect(res, '/ccp');
   // Browsers ask for a favicon on every page; answering "no content" keeps their consoles free of 404 noise.
   if (pathname === '/favicon.ico' && isRead) { res.writeHead(204, { 'Cache-Control': 'max-age=86400' }); res.end(); return; }

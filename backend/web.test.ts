@@ -96,7 +96,7 @@ describe('pages, bundles, CSP and CORS', () => {
     const home = await fetch(`${h.url}/`, { redirect: 'manual' });
     assert.equal(home.headers.get('location'), '/ccp');
     assert.equal((await fetch(`${h.url}/healthz`)).status, 200);
-    assert.deepEqual(await (await fetch(`${h.url}/approved-origins`)).json(), { origins: [CRM, CROSS_SITE_CRM] });
+    assert.deepEqual(await (await fetch(`${h.url}/approved-origins`)).json(), { origins: [CRM, CROSS_SITE_CRM], loginOrigins: [] });
   });
 
   test('CORS preflight: approved origins get the allowances, others get nothing', async () => {

@@ -37,7 +37,7 @@ class FakeHost implements PopupWindowHost {
   get listening(): number { return this.listeners.size; }
 }
 
-function setup(opts: { isMaster?: boolean; options?: Partial<LoginPopupOptions>; eligible?: boolean } = {}) {
+function setup(opts: { isMaster?: boolean; options?: Partial<LoginPopupOptions>; eligible?: boolean; loginOrigins?: string[] } = {}) {
   const { ctx } = freshContext();
   const host = new FakeHost();
   const masterCalls: { method: MasterMethod; topic: string }[] = [];
@@ -57,6 +57,7 @@ function setup(opts: { isMaster?: boolean; options?: Partial<LoginPopupOptions>;
     announce: (event, data) => announced.push({ event, data }),
     tabId: () => 'me',
     host,
+    ...(opts.loginOrigins ? { loginOrigins: () => opts.loginOrigins! } : {}),
   });
   manager.start();
   return { ctx, host, manager, masterCalls, sessions, announced };
@@ -65,6 +66,28 @@ function setup(opts: { isMaster?: boolean; options?: Partial<LoginPopupOptions>;
 const LOGIN = { type: LOGIN_MESSAGE_TYPE, accessToken: 'tok-new', expiration: 1_900_000_000_000 };
 
 describe('LoginPopupManager', () => {
+  test('a loginUrl that is not http(s) on a trusted origin is never opened: the CCP login page opens instead, with a warning', async () => {
+    for (const loginUrl of ['javascript:opener.connect.core.terminate()', 'data:text/html,<script>opener.x=1</script>',
+      'https://evil.example/login', '//evil.example/login']) {
+      const { ctx, host } = setup({ options: { loginUrl } });
+      ctx.bus.trigger(EventType.AUTH_FAIL, null);
+      await flush();
+      assert.deepEqual(host.opened.map((o) => o.url), [`${ORIGIN}/login?popup=1`], loginUrl);
+      const warning = ctx.log.getLogs().find((e) => e.level === 'WARN' && /loginUrl refused/.test(e.text));
+      assert.ok(warning, `no warning for ${loginUrl}`);
+      assert.equal((warning.objects[0] as { type?: string }).type, 'ValidationError');
+    }
+  });
+
+  test('a loginUrl on the CCP origin or on a login origin the server lists is opened', async () => {
+    for (const [loginUrl, expected] of [['/sso/start', `${ORIGIN}/sso/start`], ['https://idp.example/saml?x=1', 'https://idp.example/saml?x=1']]) {
+      const { ctx, host } = setup({ options: { loginUrl }, loginOrigins: ['https://idp.example'] });
+      ctx.bus.trigger(EventType.AUTH_FAIL, null);
+      await flush();
+      assert.deepEqual(host.opened.map((o) => o.url), [expected]);
+    }
+  });
+
   test('auth_fail: the loginPopup master opens /login?popup=1 on its own origin, once', async () => {
     const { ctx, host, masterCalls, announced } = setup();
     ctx.bus.trigger(EventType.AUTH_FAIL, null);

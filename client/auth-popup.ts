@@ -13,6 +13,7 @@ import { AgentEvents, EventType, LoginPopupEvents, MasterTopics } from '../share
 import { ENGINE_EVENTS, MasterMethod, type MasterResult } from '../shared/protocol';
 import type { EventBus, Subscription } from './event-bus';
 import type { Logger } from './log';
+import { checkUrl, UrlUse } from './url-policy';
 
 /** The message type of the popup's last page (`backend/auth-pages.ts`). */
 export const LOGIN_MESSAGE_TYPE = 'connect-sync:login';
@@ -53,6 +54,8 @@ export interface LoginPopupDeps {
   announce(event: string, data: unknown): void;
   tabId(): string | null;
   host: PopupWindowHost;
+  /** Origins besides the host's own that a `loginUrl` may be on (the CCP server's `loginOrigins`); default none. */
+  loginOrigins?(): readonly string[];
 }
 
 /** What the popup posts: `{type, accessToken, expiration}`; null when anything is off. */
@@ -130,7 +133,7 @@ export class LoginPopupManager {
       return true;
     }
     const o = this.d.options();
-    const url = new URL(o.loginUrl ?? DEFAULT_LOGIN_PATH, this.d.host.origin).href;
+    const url = this.loginUrl(o.loginUrl);
     let popup: Window | null = null;
     try {
       popup = this.d.host.open(url, MasterTopics.LOGIN_POPUP, popupFeatures(o.geometry));
@@ -147,6 +150,17 @@ export class LoginPopupManager {
     this.d.log.info('login popup (%s): opened %s', reason, url);
     this.announce(LoginPopupEvents.OPENED);
     return true;
+  }
+
+  /** The page to open: `loginUrl` when it is http(s) on this origin or a login origin the server lists, else our own
+   * login page. A CRM's `loginUrl` is opened here, on the CCP origin: a `javascript:` URL would run with our origin. */
+  private loginUrl(raw: string | undefined): string {
+    const fallback = new URL(DEFAULT_LOGIN_PATH, this.d.host.origin).href;
+    if (raw === undefined) return fallback;
+    const checked = checkUrl(raw, this.d.host.origin, this.d.loginOrigins?.() ?? []);
+    if (checked.ok) return checked.url;
+    this.d.log.warn('%s refused (%s); opening the CCP login page instead', UrlUse.LOGIN, checked.error.message).withObject(checked.error);
+    return fallback;
   }
 
   private onAuthFail(): void {

@@ -13,6 +13,7 @@ import { parentOriginOf } from './transports/parent-origin';
 import type { RelayApi, RelayHandle } from './transports/relay-session';
 import { withDeadline, type Transport, type TransportInfo } from './transports/transport';
 import type { HostLocks } from '../shared/engine-host';
+import type { TrustedOrigins } from './url-policy';
 
 /** Forwarding this tab's log entries to the engine in batches: once a second keeps the cost to one message per
  * second per tab at most, and a crash loses at most a second of entries. */
@@ -195,7 +196,9 @@ export function initSharedWorker(options: InitSharedWorkerOptions = {}): void {
   const workerUrl = options.workerUrl ?? defaultWorkerUrl();
   const role = options.role === 'inspector' ? TabRole.INSPECTOR : options.role === 'page' ? TabRole.PAGE : TabRole.CCP;
   const parentOrigin = role === TabRole.CCP ? parentOriginOf(window) : null;
-  const approvedParent = parentOrigin ? approvedParentOrigin(parentOrigin) : Promise.resolve(null);
+  const served = role === TabRole.INSPECTOR ? Promise.resolve(undefined) : loadTrustedOrigins(!!parentOrigin);
+  const approvedParent = parentOrigin ? served.then((t) => (t === undefined ? undefined : t.approved.includes(parentOrigin) ? parentOrigin : null))
+    : Promise.resolve(null);
   const chooser = pageTransports(options, workerUrl, approvedParent.then((o) => o ?? null));
   const createTransport = (): Transport => chooser.create();
   const locks = (): Promise<HostLocks | undefined> => chooser.tabLocks();
@@ -222,16 +225,22 @@ export function terminate(): void {
   relay = null;
   relayStarts++;
   connectedTabs = 0;
+  trusted = { approved: [], login: [] };
   resetContext();
 }
 
-/** `parentOrigin` when it is an approved origin, null when it is not, undefined when the list cannot be read. */
-function approvedParentOrigin(parentOrigin: string): Promise<string | null | undefined> {
+/**
+ * The origins the CCP server trusts (`GET /approved-origins`): the approved CRM origins and the login origins. Kept
+ * for the URL checks (`url-policy.ts`); undefined when the list cannot be read (logged as an error in a CCP frame,
+ * which then does not bridge).
+ */
+function loadTrustedOrigins(framed: boolean): Promise<TrustedOrigins | undefined> {
   const { log } = getContext();
-  return approvedOrigins().then(
-    (approved) => (approved.includes(parentOrigin) ? parentOrigin : null),
+  return fetchTrustedOrigins().then(
+    (t) => { trusted = t; return t; },
     (e: unknown) => {
-      log.error('could not read the approved origins; not bridging').withException(e);
+      if (framed) log.error('could not read the approved origins; not bridging').withException(e);
+      else log.debug('could not read the trusted origins; URLs from options must be on this origin').withException(e);
       return undefined;
     },
   );
@@ -275,10 +284,18 @@ export function getPageOptions(): Record<string, unknown> {
   return pageOptions;
 }
 
-async function approvedOrigins(): Promise<string[]> {
+let trusted: TrustedOrigins = { approved: [], login: [] };
+
+/** The origins the CCP server trusts, once read (none before: only this page's origin is trusted then). */
+export function getTrustedOrigins(): TrustedOrigins {
+  return trusted;
+}
+
+async function fetchTrustedOrigins(): Promise<TrustedOrigins> {
   const res = await fetch('/approved-origins', { credentials: 'same-origin' });
-  const body = await res.json() as { origins?: unknown };
-  return Array.isArray(body.origins) ? body.origins.filter((o): o is string => typeof o === 'string') : [];
+  const body = await res.json() as { origins?: unknown; loginOrigins?: unknown };
+  const strings = (x: unknown): string[] => (Array.isArray(x) ? x.filter((o): o is string => typeof o === 'string') : []);
+  return { approved: strings(body.origins), login: strings(body.loginOrigins) };
 }
 
 /** True once `initSharedWorker` (or `initCCP`) ran and `terminate` did not. */

@@ -57,6 +57,8 @@ export class EngineLink {
   private keepalive: Keepalive | null = null;
   private resyncing = false;
   private closed = false;
+  /** Aborts a wait for the tab's lock (re-taking a stolen one) when the link closes. */
+  private readonly lockWait = new AbortController();
 
   constructor(private readonly options: EngineLinkOptions) {
     this.tabId = options.tabId ?? randomId();
@@ -73,7 +75,8 @@ export class EngineLink {
   /** Connects; resolves with the welcome (its state already handed to the sink). */
   async connect(): Promise<Welcome> {
     if (this.options.holdLock !== false) {
-      this.lock = this.options.locks ? await holdTabLock(this.tabId, await this.options.locks()) : await holdTabLock(this.tabId);
+      const locks = this.options.locks ? await this.options.locks() : (globalThis.navigator as Navigator | undefined)?.locks;
+      this.lock = await this.takeLock(locks);
     }
     const welcome = await this.options.transport.connect({
       type: UpType.HELLO,
@@ -89,6 +92,33 @@ export class EngineLink {
     this.options.sink.event('update_connected_ccps', { length: welcome.tabCount });
     this.startKeepalive();
     return welcome;
+  }
+
+  private takeLock(locks: HostLocks | undefined): Promise<HeldLock | null> {
+    return holdTabLock(this.tabId, locks, { signal: this.lockWait.signal, onLost: () => void this.relock(locks) });
+  }
+
+  /**
+   * Another page of the origin stole the tab's lock. When it lets go, the engine (queued first) is granted it and
+   * drops the tab; so the tab queues for its lock again (one request, no timer) and, once it holds it, says hello once
+   * more on its transport: the engine knows it again and watches the lock anew. A thief that keeps the lock leaves
+   * the tab registered and waiting.
+   */
+  private async relock(locks: HostLocks | undefined): Promise<void> {
+    if (this.closed) return;
+    this.options.sink.event('link_error', wireError(ErrorType.NOT_CONNECTED,
+      `another page of this origin took this tab's liveness lock; taking it back`));
+    const lock = await this.takeLock(locks).catch(() => null);
+    if (!lock) return; // the link closed while waiting
+    if (this.closed) { lock.release(); return; }
+    this.lock = lock;
+    const rejoin = this.options.transport.rejoin;
+    if (!rejoin) return;
+    try {
+      this.rewelcome(await rejoin.call(this.options.transport));
+    } catch (e) {
+      this.options.sink.event('link_error', toWireError(e));
+    }
   }
 
   /** The transport moved this tab to another engine (a new broadcast leader): take its whole state. */
@@ -158,6 +188,7 @@ export class EngineLink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.lockWait.abort();
     this.keepalive?.stop();
     this.options.transport.send({ type: UpType.BYE });
     this.options.transport.close();

@@ -7,6 +7,7 @@
 import { ConfigurationEvents, ContactEvents, EventType } from '../shared/enums';
 import { ENGINE_EVENTS } from '../shared/protocol';
 import type { RingtoneDeps } from './ringtone';
+import type { RingtoneUrlTrust } from './ringtone-gate';
 import { toWireError } from './transports/transport';
 
 /** The bus events the ringtone acts on besides state changes (which it reads from the state when it starts). */
@@ -22,8 +23,9 @@ export interface HeardEvent {
   data: unknown;
 }
 
-/** What the ringtone needs from the page; the chunk brings its own `<audio>` player. */
-export type RingtoneStartOptions = Omit<RingtoneDeps, 'player'>;
+/** What the ringtone needs from the page; the chunk brings its own `<audio>` player. With `urls`, the chunk drops
+ * every `ringtoneUrl` the CCP does not trust (see `ringtone-gate.ts`). */
+export type RingtoneStartOptions = Omit<RingtoneDeps, 'player'> & { urls?: RingtoneUrlTrust };
 
 /** A started ringtone. */
 export interface RingtoneHandle {

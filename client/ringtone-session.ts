@@ -4,11 +4,15 @@
  * it. It brings its own `<audio>` player.
  */
 import { AudioRingtonePlayer, RingtoneManager } from './ringtone';
+import { gatedRingtoneOptions } from './ringtone-gate';
 import type { RingtoneApi } from './ringtone-loader';
+import { UrlGate } from './url-gate';
 
 export const ringtoneApi: RingtoneApi = Object.freeze({
   startRingtone: (o) => {
-    const manager = new RingtoneManager({ ...o, player: new AudioRingtonePlayer(document) });
+    const gate = o.urls && new UrlGate(o.urls.ownOrigin, o.urls.trusted, o.log);
+    const options = gate ? () => gatedRingtoneOptions(o.options(), gate) : o.options;
+    const manager = new RingtoneManager({ ...o, options, player: new AudioRingtonePlayer(document) });
     manager.start();
     return manager;
   },

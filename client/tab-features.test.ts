@@ -2,6 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loginOptionsOf, openLoginPopup, ringtoneOptionsOf, type TabFeatureOptions } from './tab-features';
 import { freshContext } from './testing/context';
+import { gatedRingtoneOptions } from './ringtone-gate';
+import { UrlGate } from './url-gate';
 
 describe('tab features: options', () => {
   test('defaults: popup on, no auto-close, built-in ringtone', () => {
@@ -32,5 +34,17 @@ describe('tab features: options', () => {
     const { ctx } = freshContext();
     assert.equal(openLoginPopup(), false);
     assert.ok(ctx.log.getLogs().some((e) => /only pages on the CCP origin/.test(e.text)));
+  });
+
+  test('ringtone URLs: data:, javascript: and third-party ones are dropped (built-in tone); CCP and approved CRM origins pass', () => {
+    const { ctx } = freshContext();
+    const gate = new UrlGate('https://ccp.example', () => ({ approved: ['https://crm.example'], login: [] }), ctx.log);
+    const from = (softphone: string, chat: string) => gatedRingtoneOptions(ringtoneOptionsOf({ softphone: { ringtoneUrl: softphone }, chat: { ringtoneUrl: chat } }), gate);
+    assert.deepEqual(from('data:audio/wav;base64,AAAA', 'https://evil.example/r.mp3'),
+      { softphone: { disableRingtone: false, ringtoneUrl: undefined }, chat: { disableRingtone: false, ringtoneUrl: undefined } });
+    assert.deepEqual(from('javascript:1', 'blob:https://ccp.example/x').softphone?.ringtoneUrl, undefined);
+    assert.deepEqual(from('/ring.mp3', 'https://crm.example/chat.mp3'),
+      { softphone: { disableRingtone: false, ringtoneUrl: 'https://ccp.example/ring.mp3' }, chat: { disableRingtone: false, ringtoneUrl: 'https://crm.example/chat.mp3' } });
+    assert.equal(ctx.log.getLogs().filter((e) => e.level === 'WARN' && /ringtoneUrl refused/.test(e.text)).length, 4);
   });
 });

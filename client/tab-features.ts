@@ -7,7 +7,7 @@
 import { MasterMethod, wireError, ErrorType, type MasterResult } from '../shared/protocol';
 import { LoginPopupManager, type LoginPopupOptions } from './auth-popup';
 import { getContext } from './context';
-import { getPageOptions, getTabId, supplySession } from './core';
+import { getPageOptions, getTabId, getTrustedOrigins, supplySession } from './core';
 import { loadRingtone } from './on-demand';
 import { startRingtoneOnDemand, type RingtoneHandle } from './ringtone-loader';
 import type { RingtoneChannelOptions, RingtoneOptions } from './ringtone-rules';
@@ -95,6 +95,7 @@ export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}
       else ctx.bus.trigger(event, data);
     },
     tabId: getTabId,
+    loginOrigins: () => getTrustedOrigins().login,
     host: {
       origin: location.origin,
       open: (url, name, features) => window.open(url, name, features),
@@ -114,6 +115,8 @@ export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}
     bus: ctx.bus,
     log: ctx.log,
     options: () => ringtoneOptionsOf(init),
+    // Checked in the chunk (client/ringtone-gate.ts), which alone needs the check.
+    urls: { ownOrigin: location.origin, trusted: getTrustedOrigins },
     checkMaster: (topic) => master(MasterMethod.CHECK, topic),
   }, loadRingtone);
 }

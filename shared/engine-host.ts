@@ -11,7 +11,7 @@ import type { StateFull, TransportKind } from './protocol';
 /** The part of the Web Locks API the host needs (tab liveness): `navigator.locks` in a page. */
 export interface HostLocks {
   request(name: string, options: { mode?: 'exclusive' | 'shared'; signal?: AbortSignal }, cb: () => unknown): Promise<unknown>;
-  query?(): Promise<{ held?: { name?: string }[] }>;
+  query?(): Promise<{ held?: { name?: string }[]; pending?: { name?: string }[] }>;
 }
 
 export interface EngineHostOptions {

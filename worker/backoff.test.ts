@@ -29,10 +29,17 @@ describe('Backoff', () => {
     assert.equal(b.next(), 250);
   });
 
-  test('Retry-After overrides the draw, bounded by maxRetryAfterMs', () => {
+  test('Retry-After is a floor added to the jittered draw, bounded by maxRetryAfterMs', () => {
     const b = new Backoff(500, 30_000, () => 0.5, 60_000);
-    assert.equal(b.next({ retryAfterMs: 7_000 }), 7_000);
-    assert.equal(b.next({ retryAfterMs: 3_600_000 }), 60_000);
+    assert.equal(b.next({ retryAfterMs: 7_000 }), 7_000 + 250);
+    assert.equal(b.next({ retryAfterMs: 3_600_000 }), 60_000 + 500);
     assert.equal(b.attempts, 2);
+  });
+
+  test('Retry-After: 0 (or a past date) never turns the backoff into a hot loop: at least 500 ms', () => {
+    const b = new Backoff(500, 30_000, () => 0);
+    const waits = Array.from({ length: 5 }, () => b.next({ retryAfterMs: 0 }));
+    assert.ok(waits.every((w) => w >= 500), `waits ${waits.join(', ')}`);
+    assert.equal(new Backoff(500, 30_000, () => 0.5).next({ retryAfterMs: -3_000 }), 500 + 250);
   });
 });

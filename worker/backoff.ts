@@ -1,9 +1,12 @@
 /**
  * Exponential backoff with full jitter: the n-th consecutive failure waits a uniformly random time in
  * `[0, min(cap, base · 2^n))`. Full jitter (rather than ± a fraction) spreads the retries of many browsers that failed
- * together — a backend restart — evenly over the interval. A server's `Retry-After` overrides the draw.
+ * together — a backend restart — evenly over the interval. A server's `Retry-After` is a floor added to the draw
+ * (clamped to `[minRetryAfterMs, maxRetryAfterMs]`): `Retry-After: 0` must not turn the backoff into a hot loop, and
+ * many browsers told the same "retry in 5 s" still spread out after it.
  */
 import type { CtiError } from './cti-error';
+import { DEFAULT_TIMINGS } from './timings';
 
 export class Backoff {
   private failures = 0;
@@ -12,7 +15,8 @@ export class Backoff {
     private readonly baseMs: number,
     private readonly capMs: number,
     private readonly random: () => number = Math.random,
-    private readonly maxRetryAfterMs: number = Number.POSITIVE_INFINITY,
+    private readonly maxRetryAfterMs: number = DEFAULT_TIMINGS.maxRetryAfterMs,
+    private readonly minRetryAfterMs: number = DEFAULT_TIMINGS.minRetryAfterMs,
   ) {}
 
   /** Consecutive failures so far. */
@@ -30,8 +34,10 @@ export class Backoff {
   next(error?: Pick<CtiError, 'retryAfterMs'>): number {
     const ceiling = Math.min(this.capMs, this.baseMs * 2 ** Math.min(this.failures, 30));
     this.failures++;
-    if (error?.retryAfterMs !== undefined) return Math.min(Math.max(0, error.retryAfterMs), this.maxRetryAfterMs);
-    return Math.floor(this.random() * ceiling);
+    const draw = Math.floor(this.random() * ceiling);
+    if (error?.retryAfterMs === undefined) return draw;
+    const floor = Math.min(Math.max(this.minRetryAfterMs, error.retryAfterMs), Math.max(this.minRetryAfterMs, this.maxRetryAfterMs));
+    return floor + draw;
   }
 
   /** After a success: the next failure starts from the base again. */

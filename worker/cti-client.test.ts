@@ -144,6 +144,23 @@ describe('HttpCtiClient', () => {
       assert.deepEqual([e.type, e.status], ['TimeoutError', 0]);
     });
 
+    test('Retry-After: 0 does not retry at once: the next try waits at least 500 ms', async () => {
+      const f = fakeFetch([[503, '', { 'Retry-After': '0' }], [503, '', { 'Retry-After': '0' }], [200, { states: [] }]]);
+      const cti = new HttpCtiClient({ endpoint: 'http://h/api', fetch: f.fn, retries: 2, random: () => 0 });
+      const p = cti.call('GetAgentStates', {}, { timeoutMs: 10_000 });
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      assert.equal(f.seen.length, 1, 'retried without waiting');
+      mock.timers.tick(499);
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      assert.equal(f.seen.length, 1, 'retried before the 500 ms floor');
+      mock.timers.tick(1);
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      assert.equal(f.seen.length, 2);
+      mock.timers.tick(500);
+      assert.deepEqual(await p, { states: [] });
+      assert.equal(f.seen.length, 3);
+    });
+
     test('the caller aborting gives AbortError, not a timeout', async () => {
       const f = fakeFetch(['hang']);
       const cti = new HttpCtiClient({ endpoint: 'http://h/api', fetch: f.fn });

@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HostLocks } from '../shared/engine-host';
 import { TAB_LOCK_PREFIX } from '../shared/protocol';
-import { lockLiveness } from './lock-liveness';
+import { FakeLockManager } from '../client/testing/fake-locks';
+import { holdForever, lockLiveness, watchTabLock } from './lock-liveness';
 import { flush } from './testing/clock';
 
 /** Locks whose grant the test controls; aborting a waiting request rejects it, as the browser does. */
@@ -44,5 +45,49 @@ describe('lockLiveness', () => {
     await flush();
     assert.equal(outcomes.join(), '');
     assert.equal(l.waiting.has(`${TAB_LOCK_PREFIX}t2`), false, 'no request after the stop');
+  });
+});
+
+describe('tab and engine locks stolen by another page of the origin', { timeout: 5_000 }, () => {
+  test('watchTabLock: a tab waiting for its own lock is alive, so the watch goes on; it ends when nobody waits', async () => {
+    const manager = new FakeLockManager();
+    const tab = manager.client('tab');
+    const name = `${TAB_LOCK_PREFIX}t1`;
+    let releaseTab!: () => void;
+    void tab.request(name, {}, () => new Promise<void>((r) => { releaseTab = r; })).catch(() => undefined);
+    await flush();
+    let gone = false;
+    void watchTabLock(manager.client('engine'), 't1').then(() => { gone = true; });
+    await flush();
+    // A page steals it; the tab queues for it again (client/liveness.ts) before the thief lets go.
+    let releaseThief!: () => void;
+    void manager.client('thief').request(name, { steal: true }, () => new Promise<void>((r) => { releaseThief = r; }));
+    await flush();
+    void tab.request(name, {}, () => new Promise<void>((r) => { releaseTab = r; }));
+    releaseThief();
+    await flush();
+    assert.equal(gone, false, 'the tab is alive: it waited for its lock');
+    assert.equal(manager.holderOf(name), 'tab');
+    assert.deepEqual(manager.query().pending?.map((p) => p.clientId), ['engine'], 'the engine watches again');
+    releaseTab(); // the tab closes
+    await flush();
+    assert.equal(gone, true);
+  });
+
+  test('holdForever: a stolen lock is queued for again and held once the thief lets go', async () => {
+    const manager = new FakeLockManager();
+    const name = 'connect-sync:engine:e1';
+    holdForever(manager.client('engine'), name);
+    await flush();
+    assert.equal(manager.holderOf(name), 'engine');
+    let releaseThief!: () => void;
+    void manager.client('thief').request(name, { steal: true }, () => new Promise<void>((r) => { releaseThief = r; }));
+    await flush();
+    assert.equal(manager.holderOf(name), 'thief');
+    assert.deepEqual(manager.query().pending?.map((p) => p.clientId), ['engine'], 'one request, queued: no tug of war');
+    releaseThief();
+    await flush();
+    assert.equal(manager.holderOf(name), 'engine');
+    assert.deepEqual(manager.query().pending, []);
   });
 });

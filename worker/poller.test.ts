@@ -102,7 +102,7 @@ describe('Poller', () => {
     poller.stop();
   });
 
-  test('429 honours Retry-After instead of the draw', async () => {
+  test('429 honours Retry-After as the floor of the wait', async () => {
     const { cti, poller } = setup(() => 0);
     poller.start();
     await flush();

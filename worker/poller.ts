@@ -1,7 +1,7 @@
 /**
  * The engine's two backend loops: the agent-snapshot long poll and the configuration rounds. One instance, at most one
  * of each loop at a time (a generation number retires a stopped loop at its next await), typed failure handling:
- * - transient failures back off exponentially with full jitter (a `Retry-After` wins), reset after a success;
+ * - transient failures back off exponentially with full jitter (a `Retry-After` is a floor under the draw), reset after a success;
  * - `UnauthorizedException` from either loop pauses both (status `paused-auth`) until `start()` is called again;
  * - `AccessDeniedException` reports and retries slowly (status `access-denied`).
  */
@@ -59,8 +59,8 @@ export class Poller {
 
   constructor(private readonly o: PollerOptions) {
     const t = o.timings;
-    this.snapshotBackoff = new Backoff(t.backoffBaseMs, t.backoffCapMs, o.random, t.maxRetryAfterMs);
-    this.configBackoff = new Backoff(t.backoffBaseMs, t.backoffCapMs, o.random, t.maxRetryAfterMs);
+    this.snapshotBackoff = new Backoff(t.backoffBaseMs, t.backoffCapMs, o.random, t.maxRetryAfterMs, t.minRetryAfterMs);
+    this.configBackoff = new Backoff(t.backoffBaseMs, t.backoffCapMs, o.random, t.maxRetryAfterMs, t.minRetryAfterMs);
   }
 
   get status(): PollingStatus {

@@ -16,6 +16,7 @@ import { guardPort } from './comlink-guard';
 import { HttpCtiClient, type CtiClient } from './cti-client';
 import { Engine, type FanOut, type LivenessWatcher } from './engine';
 import { IdbStateStore } from './idb-store';
+import { holdForever, watchTabLock } from './lock-liveness';
 import { createTabEndpoint } from './tab-endpoint';
 import { DEFAULT_TIMINGS, type EngineTimings } from './timings';
 
@@ -53,7 +54,7 @@ function livenessIn(scope: SharedWorkerScope): LivenessWatcher {
       if (!state.held?.some((l) => l.name === name)) {
         console.warn(`connect-sync: tab ${tabId} connected without holding its lock ${name}; it will look dead at once`);
       }
-      await locks.request(name, { mode: 'exclusive' }, async () => undefined);
+      await watchTabLock(locks, tabId);
     },
   };
 }
@@ -66,7 +67,8 @@ function livenessIn(scope: SharedWorkerScope): LivenessWatcher {
 export function hostSharedWorker(scope: SharedWorkerScope, extras: HostExtras = {}): Engine {
   /** The engine's id, and the lock it holds for its whole life: tabs queue for it to learn when this worker is gone. */
   const engineId = crypto.randomUUID();
-  void scope.navigator.locks?.request(ENGINE_LOCK_PREFIX + engineId, () => new Promise<void>(() => undefined));
+  // A page of the origin that steals it gets it only until it lets go: the engine queues for it again at once.
+  if (scope.navigator.locks) holdForever(scope.navigator.locks, ENGINE_LOCK_PREFIX + engineId);
 
   // The engine id header lets the backend tell pollers apart (its stats show that one engine polls at a time).
   const cti = new HttpCtiClient({ endpoint: new URL('/api', scope.location.origin), headers: { [ENGINE_ID_HEADER]: engineId } });

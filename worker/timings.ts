@@ -32,6 +32,8 @@ export interface EngineTimings {
   backoffCapMs: number;
   /** Largest `Retry-After` honoured. */
   maxRetryAfterMs: number;
+  /** Smallest `Retry-After` honoured: a server's hint is a floor under the jittered backoff, never below this. */
+  minRetryAfterMs: number;
   /** While access is denied, polls retry this slowly. */
   accessDeniedRetryMs: number;
   /** While paused on auth, the auth provider is tried this often. */
@@ -102,6 +104,10 @@ export const DEFAULT_TIMINGS: Readonly<EngineTimings> = {
   backoffCapMs: 30_000,
   // A server may ask for a pause, but a bogus header must not park the engine for hours.
   maxRetryAfterMs: 5 * 60_000,
+  // `Retry-After: 0` (or a date in the past, or a misbehaving proxy) must not turn the backoff into a hot loop: the
+  // header is a floor added to the jittered draw, and that floor is never below the backoff base, so a server that
+  // keeps answering "retry now" gets at most two tries a second from each browser instead of thousands.
+  minRetryAfterMs: 500,
   // Access denied is an administrative state (permissions, disabled user): retrying every minute costs nothing and
   // recovers within a minute of an admin's fix.
   accessDeniedRetryMs: 60_000,

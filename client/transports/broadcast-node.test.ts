@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import { ChannelKind, LEADER_LOCK_NAME } from '../../shared/broadcast-protocol';
 import { TransportKind } from '../../shared/protocol';
 import { advance, FakeBrowser, flush } from '../testing/fallback-browser';
+import { believableEpoch, MAX_EPOCH } from './broadcast-node';
 import { LEADER_SILENCE_MS, PROBE_TIMEOUT_MS } from './leader-watch';
 
 describe('BroadcastNode: election and fencing', () => {
@@ -41,7 +42,7 @@ describe('BroadcastNode: election and fencing', () => {
     assert.deepEqual(b.factory.hosts.map((h) => h.stopped), [true, true, false]);
   });
 
-  test('messages of an older epoch are ignored; a newer epoch is adopted', async () => {
+  test('messages of an older epoch are ignored; a newer epoch is believed only once the counter and the lock show it', async () => {
     const b = new FakeBrowser();
     const a = b.tab('a');
     const f = b.tab('f');
@@ -51,11 +52,13 @@ describe('BroadcastNode: election and fencing', () => {
     forger.postMessage({ kind: ChannelKind.DOWN, epoch: 0, to: '*', json: '{"type":"event","event":"x"}' });
     await flush();
     assert.equal(f.node.epoch, 1);
+    // Epoch 5 was never handed out (the counter says 1): a page of the origin made it up.
     forger.postMessage({ kind: ChannelKind.HEARTBEAT, epoch: 5, leader: 'newer' });
     await flush();
-    // Both adopt it; the lock holder steps down and the next one in the queue leads above it.
-    assert.equal(a.node.epoch >= 5 && f.node.epoch >= 5, true);
-    assert.equal(b.factory.hosts[0]!.stopped, true);
+    assert.equal(a.node.epoch, 1);
+    assert.equal(f.node.epoch, 1);
+    assert.equal(a.node.isLeader, true);
+    assert.equal(b.factory.hosts[0]!.stopped, false);
   });
 
   test('a closed leader hands over at once, without waiting for a heartbeat to be missed', async () => {
@@ -160,5 +163,71 @@ describe('BroadcastNode: a silent leader', () => {
     // The lock manager already lists the new holder, although the frozen tab was told nothing yet.
     a.locks.thaw(); // let its query run, but keep its channel frozen
     assert.equal(await isLeader(), false);
+  });
+});
+
+describe('BroadcastNode: epochs heard on the channel are checked before they are believed (#12)', () => {
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_000_000 }));
+  afterEach(() => mock.timers.reset());
+
+  test('a forged heartbeat with a huge epoch unseats no one and moves no follower; the fallback keeps working', async () => {
+    const b = new FakeBrowser();
+    const a = b.tab('a');
+    const f = b.tab('f');
+    await flush();
+    await advance(mock.timers, 1000);
+    const forger = b.hub.open();
+    for (const epoch of [1e15, Number.MAX_SAFE_INTEGER, 2]) forger.postMessage({ kind: ChannelKind.HEARTBEAT, epoch, leader: 'x' });
+    await flush();
+    await advance(mock.timers, 3000); // heartbeats go on; a follower that had moved would find no leader and steal
+    assert.equal(a.node.isLeader, true, 'the leader still leads');
+    assert.equal(a.node.epoch, 1);
+    assert.equal(f.node.epoch, 1, 'the follower still follows epoch 1');
+    assert.equal(b.factory.hosts.length, 1, 'no new election');
+    assert.equal(b.factory.hosts[0]!.stopped, false);
+    assert.equal(b.epochs.value, 1, 'the counter was not pushed up');
+    assert.match(f.logs.join('\n'), /ignoring epoch 1000000000000000/);
+  });
+
+  test('a forged pong or down message of a made-up epoch changes nothing either', async () => {
+    const b = new FakeBrowser();
+    const a = b.tab('a');
+    const f = b.tab('f');
+    await flush();
+    const forger = b.hub.open();
+    forger.postMessage({ kind: ChannelKind.DOWN, epoch: 7, to: '*', json: '{"type":"event","event":"x"}' });
+    forger.postMessage({ kind: ChannelKind.PONG, epoch: 9, to: f.node.id, nonce: 1 });
+    await flush();
+    await advance(mock.timers, 2000);
+    assert.equal(a.node.isLeader, true);
+    assert.equal(f.node.epoch, 1);
+    assert.equal(b.factory.hosts.length, 1);
+  });
+
+  test('a flood of made-up epochs costs at most a few counter reads a second', async () => {
+    const b = new FakeBrowser();
+    b.tab('a');
+    const f = b.tab('f');
+    await flush();
+    let reads = 0;
+    const read = b.epochs.read.bind(b.epochs);
+    b.epochs.read = async () => { reads++; return read(); };
+    const forger = b.hub.open();
+    for (let i = 0; i < 200; i++) forger.postMessage({ kind: ChannelKind.HEARTBEAT, epoch: 100 + i, leader: 'x' });
+    await flush();
+    await advance(mock.timers, 1000);
+    assert.equal(f.node.epoch, 1);
+    assert.ok(reads <= 2 * 8, `counter reads for 200 forged heartbeats in 1 s: ${reads}`);
+  });
+});
+
+describe('believableEpoch', () => {
+  test('within the counter; without one, within the clock; never above MAX_EPOCH', () => {
+    assert.equal(believableEpoch(3, 3, 0), true);
+    assert.equal(believableEpoch(4, 3, 0), false);
+    assert.equal(believableEpoch(1e15, 3, Date.now()), false);
+    assert.equal(believableEpoch(1_700_000_000_000, null, 1_700_000_000_000), true);
+    assert.equal(believableEpoch(1e15, null, 1_700_000_000_000), false);
+    assert.equal(believableEpoch(MAX_EPOCH + 1, Number.MAX_SAFE_INTEGER, 0), false);
   });
 });

@@ -5,7 +5,7 @@
  * itself, and a CRM it relays for) reach the current term's engine through a `Route`.
  */
 import {
-  asChannelMessage, BROADCAST_CHANNEL_NAME, ChannelKind, STEAL_GUARD_LOCK_NAME,
+  asChannelMessage, BROADCAST_CHANNEL_NAME, ChannelKind, LEADER_LOCK_NAME, STEAL_GUARD_LOCK_NAME,
   type FollowerMessage, type LeaderMessage, type SessionMessage,
 } from '../../shared/broadcast-protocol';
 import type { ChannelServer, EngineHost, EngineHostFactory } from '../../shared/engine-host';
@@ -19,6 +19,30 @@ import { randomId } from './transport';
 /** Follower messages that reach a new leader while it is still loading its engine are kept, up to this many: setup
  * takes milliseconds, in which each tab sends a hello and a few keepalives; more means something is wrong. */
 export const MAX_BUFFERED_FOLLOWER_MESSAGES = 1000;
+
+/** Any page of the origin can post on the channel, so a new epoch heard there is checked (the counter, the leader
+ * lock) before it is believed; after a made-up one, new epochs are not checked for this long, so a flood of them costs
+ * a few IndexedDB reads a second. A real new leader heartbeats every 500 ms, so it is believed within one beat. */
+export const EPOCH_CHECK_INTERVAL_MS = 250;
+/** Without IndexedDB a leader's epoch is its clock in ms (`fallbackEpoch`); one heard there may be ahead of ours by
+ * the clock difference between two tabs of one browser, which is none — a minute covers a clock step meanwhile. */
+export const EPOCH_CLOCK_SLACK_MS = 60_000;
+
+/** No epoch above this is believed, whatever the counter says: far above any counter value or clock-based epoch
+ * (ms until the year 37,000), and low enough that `epoch + 1` is still exact, so epochs keep growing. */
+export const MAX_EPOCH = 2 ** 50;
+
+/**
+ * Whether an epoch heard on the channel can be real: a leader bumps the counter before its first heartbeat, so a real
+ * epoch never exceeds the counter; without a counter (storage blocked) it never exceeds the clock.
+ *
+ * @example
+ * believable(1e15, await epochs.read(), Date.now()); // false
+ */
+export function believableEpoch(epoch: number, counter: number | null, now: number): boolean {
+  if (epoch > MAX_EPOCH) return false;
+  return counter !== null ? epoch <= counter : epoch <= now + EPOCH_CLOCK_SLACK_MS;
+}
 
 export interface ChannelLike {
   postMessage(msg: unknown): void;
@@ -69,6 +93,9 @@ export class BroadcastNode {
   private leaderTerm = 0;
   private stopped = false;
   private session: Session = null;
+  /** When a new epoch heard last failed its check (see `EPOCH_CHECK_INTERVAL_MS`), and whether a check is running. */
+  private lastEpochRefused = -Infinity;
+  private checkingEpoch = false;
   private readonly members = new Set<NodeMember>();
   private readonly channel: ChannelLike;
   private readonly epochs: EpochCounter;
@@ -256,14 +283,18 @@ export class BroadcastNode {
     }
   }
 
-  private fromLeader(m: LeaderMessage): void {
+  private fromLeader(m: LeaderMessage, checked = false): void {
     if (m.epoch < this.epoch || m.epoch === 0) return; // fencing: a deposed leader speaks
     if (this.isLeader) {
-      // Only a newer term (or, without IndexedDB, a tie lost to a higher node id) unseats us.
+      // Only a newer term (or, without IndexedDB, a tie lost to a higher node id) unseats us — once checked.
       const tieLost = m.kind === ChannelKind.HEARTBEAT && m.epoch === this.epoch && m.leader > this.id;
       if (m.epoch === this.epoch && !tieLost) return;
+      if (!checked) { void this.checkEpoch(m); return; }
       this.stepDown(`epoch ${m.epoch} leads now`);
       this.elector.resign();
+    } else if (m.epoch > this.knownEpoch && !checked) {
+      void this.checkEpoch(m);
+      return;
     }
     if (m.epoch > this.epoch || !this.route) this.adopt(m.epoch);
     this.watch.seen();
@@ -272,6 +303,38 @@ export class BroadcastNode {
     if (m.kind === ChannelKind.DOWN) route.deliver(m);
     else if (m.kind === ChannelKind.RESULT) route.result(m);
     else if (m.kind === ChannelKind.PONG && m.to === this.id) this.watch.pong(m.nonce);
+  }
+
+  /**
+   * A leader message of an epoch this page has not seen handed out. Believed only if this page does not hold the
+   * leader lock itself (then no one else leads), the lock is held by someone, and the epoch is within the counter
+   * (`believableEpoch`); anything else is a made-up epoch from a page of the origin, logged and dropped. Until then
+   * the message waits: a real new leader's next heartbeat comes within 500 ms.
+   */
+  private async checkEpoch(m: LeaderMessage): Promise<void> {
+    if (this.checkingEpoch || Date.now() - this.lastEpochRefused < EPOCH_CHECK_INTERVAL_MS) return;
+    this.checkingEpoch = true;
+    try {
+      const term = this.leaderTerm;
+      if (term !== 0 && await this.elector.holds(term)) return this.ignoreEpoch(m.epoch, 'this tab holds the leader lock');
+      const snapshot = await this.o.locks.query().catch(() => null);
+      if (snapshot && !(snapshot.held ?? []).some((l) => l.name === LEADER_LOCK_NAME)) {
+        return this.ignoreEpoch(m.epoch, 'no tab holds the leader lock');
+      }
+      const counter = await this.epochs.read();
+      if (!believableEpoch(m.epoch, counter, Date.now())) {
+        return this.ignoreEpoch(m.epoch, counter !== null ? `the counter is at ${counter}` : 'it is ahead of the clock');
+      }
+      this.knownEpoch = Math.max(this.knownEpoch, m.epoch);
+    } finally {
+      this.checkingEpoch = false;
+    }
+    if (!this.stopped && m.epoch >= this.epoch) this.fromLeader(m, true);
+  }
+
+  private ignoreEpoch(epoch: number, why: string): void {
+    this.lastEpochRefused = Date.now();
+    this.log('warn', `ignoring epoch ${epoch} heard on the channel: ${why}`);
   }
 
   private fromFollower(m: FollowerMessage): void {

@@ -17,7 +17,8 @@ export const SHARED_WORKER_NAME = 'connect-sync-v1';
  * without leaving a user staring at a blank CCP. */
 export const HELLO_TIMEOUT_MS = 5000;
 
-/** A dead worker is replaced at once (its lock was released, so it is really gone); if the new one fails to answer,
+/** A released engine lock is looked at again after 250 ms (time for a live engine whose lock was stolen to queue for it
+ * again, so that a theft costs no reconnect) and, while the engine stays missing or fails to answer,
  * retries back off from 250 ms to 10 s so a broken deployment is not hammered by every tab. */
 export const RECONNECT_FIRST_DELAY_MS = 250;
 export const RECONNECT_MAX_DELAY_MS = 10_000;
@@ -27,6 +28,14 @@ export interface SharedWorkerOptions {
   workerUrl: string;
   name?: string;
   helloTimeoutMs?: number;
+}
+
+/** Whether some context holds the engine's lock now (unknown without `query`: taken as not held). */
+async function engineLockHeld(engineId: string): Promise<boolean> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks?.query) return false;
+  const snapshot = await locks.query().catch(() => null);
+  return !!snapshot?.held?.some((l) => l.name === ENGINE_LOCK_PREFIX + engineId);
 }
 
 export class SharedWorkerTransport implements Transport {
@@ -73,21 +82,33 @@ export class SharedWorkerTransport implements Transport {
     });
     const remote = Comlink.wrap<EngineEndpoint>(worker.port);
     this.remote = remote;
-    // Down messages arrive on a port of our own, handed to the worker in the hello (see PushTarget).
+    return this.sayHello(remote, failed);
+  }
+
+  /** Says hello on `remote` with a fresh push port (down messages arrive on a port of our own, see PushTarget). */
+  private async sayHello(remote: Comlink.Remote<EngineEndpoint>, failed?: Promise<never>): Promise<Welcome> {
     const channel = new MessageChannel();
     channel.port1.onmessage = (e: MessageEvent) => {
       const msg = decodeDown(e.data);
-      if (msg && this.remote === remote) this.onDown?.(msg);
+      if (msg && this.remote === remote && this.pushPort === channel.port1) this.onDown?.(msg);
     };
+    const previous = this.pushPort;
     this.pushPort = channel.port1;
     const push = Comlink.transfer(channel.port2, [channel.port2]);
     const answer = await withDeadline(
-      Promise.race([remote.hello(this.hello!, push), failed]),
+      failed ? Promise.race([remote.hello(this.hello!, push), failed]) : remote.hello(this.hello!, push),
       this.options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
       'SharedWorker hello',
     ) as Awaited<ReturnType<EngineEndpoint['hello']>>;
+    if (previous && previous !== channel.port1) previous.close(); // the engine replaced the old push with this one
     if ('error' in answer) throw answer.error;
     return answer;
+  }
+
+  /** Hello again on the same port (the engine replaces the tab's push); no new SharedWorker. */
+  async rejoin(): Promise<Welcome> {
+    if (!this.remote || this.closed || !this.hello) throw wireError(ErrorType.NOT_CONNECTED, 'transport is not connected');
+    return this.sayHello(this.remote);
   }
 
   /**
@@ -102,20 +123,32 @@ export class SharedWorkerTransport implements Transport {
     const watch = new AbortController();
     this.engineWatch = watch;
     locks.request(ENGINE_LOCK_PREFIX + engineId, { signal: watch.signal }, async () => {
-      if (!watch.signal.aborted && !this.closed) void this.reconnect(RECONNECT_FIRST_DELAY_MS);
+      if (!watch.signal.aborted && !this.closed) void this.engineLockFreed(engineId, RECONNECT_FIRST_DELAY_MS);
     }).catch(() => { /* aborted: this tab closed or moved on */ });
   }
 
-  /** The worker died: start a new one (it restores the persisted state) and hand its welcome to the link. */
-  private async reconnect(delayMs: number): Promise<void> {
+  /**
+   * We were granted the engine's lock: the worker is gone — or a page of the origin stole the lock and let it go, the
+   * live engine queueing for it again (worker/lock-liveness.ts `holdForever`). So wait, then look before replacing
+   * anything: a lock held again means a live engine, watched anew; a free one means a new worker (or the same one, if
+   * it is alive but has not re-taken its lock yet), and the next look backs off, so a theft costs at most one reconnect
+   * per round and rounds get rarer (250 ms doubling to 10 s), never a storm.
+   */
+  private async engineLockFreed(engineId: string, delayMs: number): Promise<void> {
     await new Promise((r) => setTimeout(r, delayMs));
     if (this.closed) return;
+    const next = Math.min(delayMs * 2, RECONNECT_MAX_DELAY_MS);
+    if (await engineLockHeld(engineId)) {
+      this.watchEngine(engineId);
+      return;
+    }
     try {
       const welcome = await this.open();
-      this.watchEngine(welcome.engineId);
       this.onReconnect?.(welcome);
+      if (welcome.engineId !== engineId) this.watchEngine(welcome.engineId);
+      else void this.engineLockFreed(engineId, next); // alive, its lock not back yet: look again later
     } catch {
-      void this.reconnect(Math.min(delayMs * 2, RECONNECT_MAX_DELAY_MS));
+      void this.engineLockFreed(engineId, next);
     }
   }
 

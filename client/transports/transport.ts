@@ -24,6 +24,12 @@ export interface Transport {
    * engine's welcome to `onReconnect`, before any message of that engine.
    */
   connect(hello: Hello, onDown: (msg: Down) => void, onReconnect?: (welcome: Welcome) => void): Promise<Welcome>;
+  /**
+   * Says the connected tab's hello again to the same engine (after its liveness lock was stolen and re-taken, the
+   * engine may have dropped it) and resolves with the new welcome; settles within a deadline. Optional: a transport
+   * without it relies on the engine keeping a tab that waits for its own lock (see worker/lock-liveness.ts).
+   */
+  rejoin?(): Promise<Welcome>;
   /** Sends one up message; settles within `timeoutMs` (rejects with a `TimeoutError`) whatever the engine does. */
   post(msg: Up, timeoutMs: number): Promise<PostResult>;
   /** Best-effort, no answer expected (e.g. `bye` from `pagehide`). */
