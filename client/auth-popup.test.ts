@@ -37,7 +37,7 @@ class FakeHost implements PopupWindowHost {
   get listening(): number { return this.listeners.size; }
 }
 
-function setup(opts: { isMaster?: boolean; options?: Partial<LoginPopupOptions>; eligible?: boolean; loginOrigins?: string[] } = {}) {
+function setup(opts: { isMaster?: boolean; options?: Partial<LoginPopupOptions>; eligible?: boolean; loginOrigins?: string[]; missedAuthFail?: boolean } = {}) {
   const { ctx } = freshContext();
   const host = new FakeHost();
   const masterCalls: { method: MasterMethod; topic: string }[] = [];
@@ -59,7 +59,7 @@ function setup(opts: { isMaster?: boolean; options?: Partial<LoginPopupOptions>;
     host,
     ...(opts.loginOrigins ? { loginOrigins: () => opts.loginOrigins! } : {}),
   });
-  manager.start();
+  manager.start({ authFailed: opts.missedAuthFail ?? false });
   return { ctx, host, manager, masterCalls, sessions, announced };
 }
 
@@ -101,6 +101,17 @@ describe('LoginPopupManager', () => {
     ctx.bus.trigger(EventType.AUTH_FAIL, null); // again while it is open: no second popup
     await flush();
     assert.equal(host.opened.length, 1);
+  });
+
+  test('an auth_fail heard before the manager loaded (it is a chunk) is handled when it starts; none, nothing opens', async () => {
+    const missed = setup({ missedAuthFail: true });
+    await flush();
+    assert.deepEqual(missed.masterCalls, [{ method: MasterMethod.CHECK, topic: MasterTopics.LOGIN_POPUP }]);
+    assert.equal(missed.host.opened.length, 1);
+    const none = setup();
+    await flush();
+    assert.deepEqual(none.masterCalls, []);
+    assert.equal(none.host.opened.length, 0);
   });
 
   test('a tab that is not the master opens nothing', async () => {

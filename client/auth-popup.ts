@@ -92,7 +92,9 @@ export class LoginPopupManager {
 
   constructor(private readonly d: LoginPopupDeps) {}
 
-  start(): void {
+  /** `missed.authFailed`: an `auth_fail` came before this manager existed (it loads on demand) and the session has
+   * not come back since: handled as if it came now. */
+  start(missed: { authFailed?: boolean } = {}): void {
     if (this.started) return;
     this.started = true;
     this.d.host.addEventListener('message', this.onMessage);
@@ -108,6 +110,7 @@ export class LoginPopupManager {
         if (!this.isOpen && this.d.options().enabled && this.d.eligible()) this.open('the previous master left');
       }),
     ];
+    if (missed.authFailed) this.onAuthFail();
   }
 
   stop(): void {

@@ -12,6 +12,7 @@ import type { EmbedApi } from './transports/embed-session';
 import type { RelayApi } from './transports/relay-session';
 import type { RingtoneApi } from './ringtone-loader';
 import type { StateFull } from '../shared/protocol';
+import type { LoginPopupManager } from './auth-popup';
 
 /** What webpack rejects `import()` with when a chunk does not load (`ChunkLoadError`): the URL is in `request`. */
 interface ChunkLoadFailure {
@@ -80,4 +81,11 @@ export const PERSISTED_LOAD_DEADLINE_MS = 3_000;
 export function loadPersistedReader(): Promise<() => Promise<StateFull | null>> {
   return onDemand('connect-persisted.js',
     () => import(/* webpackChunkName: "connect-persisted" */ './persisted').then((m) => () => m.readPersistedState()));
+}
+
+/** The login popup (its manager and the login-URL check): pages on the CCP origin, loaded as they start, so that a
+ * later click on a "Sign in" button finds it there (`openLoginPopup` must open the window within the click). */
+export function loadLoginPopup(): Promise<typeof LoginPopupManager> {
+  return onDemand('connect-login.js',
+    () => import(/* webpackChunkName: "connect-login" */ './auth-popup').then((m) => m.LoginPopupManager));
 }

@@ -5,10 +5,12 @@
  * runs neither: its CCP frame does, being on the CCP origin.
  */
 import { MasterMethod, wireError, ErrorType, type MasterResult } from '../shared/protocol';
-import { LoginPopupManager, type LoginPopupOptions } from './auth-popup';
+import type { LoginPopupManager, LoginPopupOptions } from './auth-popup';
 import { getContext } from './context';
 import { getPageOptions, getTabId, getTrustedOrigins, supplySession } from './core';
-import { loadRingtone } from './on-demand';
+import { loadLoginPopup, loadRingtone } from './on-demand';
+import { AgentEvents, EventType, LoginPopupEvents } from '../shared/enums';
+import { toWireError } from './transports/transport';
 import { startRingtoneOnDemand, type RingtoneHandle } from './ringtone-loader';
 import type { RingtoneChannelOptions, RingtoneOptions } from './ringtone-rules';
 
@@ -29,6 +31,8 @@ export type FeatureRole = 'ccp' | 'page' | 'inspector';
 
 let ringtone: RingtoneHandle | null = null;
 let loginPopup: LoginPopupManager | null = null;
+/** Ends the wait for the login popup's chunk (terminate before it arrived). */
+let stopLoginLoad: (() => void) | null = null;
 
 /** The options in force now: the framing CRM's (if any) over this page's own. */
 function effective(init: TabFeatureOptions): TabFeatureOptions {
@@ -82,28 +86,51 @@ export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}
   stopTabFeatures();
   if (typeof window === 'undefined' || role === 'inspector') return;
   const ctx = getContext();
-  loginPopup = new LoginPopupManager({
-    bus: ctx.bus,
-    log: ctx.log,
-    options: () => loginOptionsOf(init),
-    eligible: () => window.parent !== window || ctx.state.initialized,
-    master,
-    supplySession,
-    announce: (event, data) => {
-      const up = getContext().upstream;
-      if (up) up.broadcast(event, data);
-      else ctx.bus.trigger(event, data);
-    },
-    tabId: getTabId,
-    loginOrigins: () => getTrustedOrigins().login,
-    host: {
-      origin: location.origin,
-      open: (url, name, features) => window.open(url, name, features),
-      addEventListener: (type, f) => window.addEventListener(type, f),
-      removeEventListener: (type, f) => window.removeEventListener(type, f),
-    },
+  // The login popup is the chunk `connect-login.js`, loaded now. Until it is there, this tab only notes whether an
+  // `auth_fail` is pending (the session back — data flowing, or a sign-in elsewhere — clears it).
+  let authFailed = false;
+  let waiting = true;
+  const pending = [
+    ctx.bus.subscribe(EventType.AUTH_FAIL, () => { authFailed = true; }),
+    ctx.bus.subscribe(AgentEvents.REFRESH, () => { authFailed = false; }),
+    ctx.bus.subscribe(LoginPopupEvents.SIGNED_IN, () => { authFailed = false; }),
+  ];
+  const stopWaiting = (): void => {
+    waiting = false;
+    for (const sub of pending) sub.unsubscribe();
+  };
+  stopLoginLoad = stopWaiting;
+  loadLoginPopup().then((LoginPopup) => {
+    if (!waiting) return;
+    stopWaiting();
+    stopLoginLoad = null;
+    loginPopup = new LoginPopup({
+      bus: ctx.bus,
+      log: ctx.log,
+      options: () => loginOptionsOf(init),
+      eligible: () => window.parent !== window || ctx.state.initialized,
+      master,
+      supplySession,
+      announce: (event, data) => {
+        const up = getContext().upstream;
+        if (up) up.broadcast(event, data);
+        else ctx.bus.trigger(event, data);
+      },
+      tabId: getTabId,
+      loginOrigins: () => getTrustedOrigins().login,
+      host: {
+        origin: location.origin,
+        open: (url, name, features) => window.open(url, name, features),
+        addEventListener: (type, f) => window.addEventListener(type, f),
+        removeEventListener: (type, f) => window.removeEventListener(type, f),
+      },
+    });
+    loginPopup.start({ authFailed });
+  }, (e: unknown) => {
+    stopWaiting();
+    stopLoginLoad = null;
+    ctx.log.error('login popup: could not load it; this tab will not open one: %j', toWireError(e));
   });
-  loginPopup.start();
   if (role !== 'ccp') return;
   // The ringtone is the chunk `connect-ringtone.js`, loaded now: CCP pages only ring.
   ringtone = startRingtoneOnDemand({
@@ -125,6 +152,8 @@ export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}
 export function stopTabFeatures(): void {
   ringtone?.stop();
   ringtone = null;
+  stopLoginLoad?.();
+  stopLoginLoad = null;
   loginPopup?.stop();
   loginPopup = null;
 }
@@ -139,7 +168,9 @@ export function stopTabFeatures(): void {
  */
 export function openLoginPopup(): boolean {
   if (!loginPopup) {
-    getContext().log.warn('openLoginPopup: only pages on the CCP origin (initSharedWorker) can open the login popup');
+    getContext().log.warn(stopLoginLoad
+      ? 'openLoginPopup: the login popup is still loading (connect-login.js); try again in a moment'
+      : 'openLoginPopup: only pages on the CCP origin (initSharedWorker) can open the login popup');
     return false;
   }
   return loginPopup.open('user');
