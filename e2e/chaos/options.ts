@@ -9,12 +9,14 @@ export interface ChaosOptions {
   out: string;
   port: number;
   username: string;
+  /** The page each tab opens: a path on the simulator (default `/ccp`) or an absolute URL (your own pages). */
+  page: string;
 }
 
-const USAGE = 'usage: npm run chaos -- --tabs N --seconds S [--fallback] [--seed X] [--out DIR] [--port P]';
+const USAGE = 'usage: npm run chaos -- --tabs N --seconds S [--fallback] [--seed X] [--out DIR] [--port P] [--page URL]';
 
 export function parseOptions(argv: string[]): ChaosOptions {
-  const o: ChaosOptions = { tabs: 5, seconds: 30, fallback: false, seed: Date.now() % 1_000_000, out: 'chaos-report', port: 29080, username: 'agent1' };
+  const o: ChaosOptions = { tabs: 5, seconds: 30, fallback: false, seed: Date.now() % 1_000_000, out: 'chaos-report', port: 29080, username: 'agent1', page: '/ccp' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -33,6 +35,7 @@ export function parseOptions(argv: string[]): ChaosOptions {
       case '--seed': o.seed = int(0, 2 ** 31); break;
       case '--port': o.port = int(1024, 65535); break;
       case '--out': o.out = value(); break;
+      case '--page': o.page = value(); break;
       case '--fallback': o.fallback = true; break;
       case '--help': case '-h': throw new Error(USAGE);
       default: throw new Error(`unknown option ${a}\n${USAGE}`);

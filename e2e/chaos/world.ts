@@ -37,9 +37,10 @@ export class World {
   private nextId = 1;
 
   private constructor(readonly browser: Browser, readonly context: BrowserContext, readonly backend: BackendProcess,
-    private readonly timeline: Timeline) {}
+    private readonly timeline: Timeline, private readonly pageUrl = '/ccp') {}
 
-  static async create(browser: Browser, backend: BackendProcess, username: string, fallback: boolean, timeline: Timeline): Promise<World> {
+  static async create(browser: Browser, backend: BackendProcess, username: string, fallback: boolean, timeline: Timeline,
+    pageUrl = '/ccp'): Promise<World> {
     const context = await browser.newContext();
     // tsx (esbuild, keepNames) wraps named functions in `__name(...)`; functions sent to `page.evaluate` from this
     // script carry that call into the page, so the page gets a no-op of it.
@@ -48,7 +49,7 @@ export class World {
       await context.addInitScript(() => { delete (window as unknown as { SharedWorker?: unknown }).SharedWorker; });
     }
     await context.request.post(`${backend.url}/sim/login`, { data: { username } });
-    return new World(browser, context, backend, timeline);
+    return new World(browser, context, backend, timeline, pageUrl);
   }
 
   live(): Tab[] {
@@ -69,7 +70,7 @@ export class World {
       if (f === page.mainFrame() && tab.events > 0) this.timeline.add('tab', `tab ${tab.id} navigated to ${f.url()}`, tab.id);
     });
     this.tabs.push(tab);
-    await page.goto(`${this.backend.url}/ccp`);
+    await page.goto(new URL(this.pageUrl, this.backend.url).href);
     await page.waitForFunction(() => !!window.connect?.core?.getState?.().data, null, { timeout: 30_000 });
     await page.evaluate(() => {
       const w = window as unknown as { __chaosEvents: number };
