@@ -3,6 +3,7 @@
  * start-up with a message naming the variable (instead of a simulator that half works).
  */
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { DEFAULT_LIMITS, type BackendLimits } from './limits';
 
 export type LogLevelSetting = 'silent' | 'info' | 'debug';
@@ -66,7 +67,15 @@ export const DEFAULT_SESSION_TTL_SECONDS = 12 * 60 * 60;
 /** The demo CRM's two spellings: same-site (127.0.0.1) and cross-site (localhost) embedding. */
 export const DEFAULT_APPROVED_ORIGINS = ['http://127.0.0.1:8081', 'http://localhost:8081'];
 
-const here = typeof __dirname !== 'undefined' ? __dirname : import.meta.dirname;
+/** The package root (where `dist/` and `client/ccp/` are): the nearest folder above this file's with a
+ * package.json — `backend/..` in the repository, `dist/node/backend/../../..` in an installed package. */
+function packageRoot(): string {
+  const start = path.resolve(__dirname, '..');
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return start;
+  }
+}
 
 export function defaultConfig(): BackendConfig {
   return {
@@ -83,7 +92,7 @@ export function defaultConfig(): BackendConfig {
     agentPassword: 'connect',
     agentCount: 5,
     logLevel: 'info',
-    rootDir: path.resolve(here, '..'),
+    rootDir: packageRoot(),
   };
 }
 

@@ -20,7 +20,9 @@ import type { TrustedOrigins } from './url-policy';
 export const LOG_FORWARD_INTERVAL_MS = 1000;
 
 export interface InitSharedWorkerOptions {
-  /** URL of `connect-shared-worker.js`; default: beside the loaded `connect-streams.js`, else `/connect-shared-worker.js`. */
+  /** URL of `connect-shared-worker.js`. Default: from the npm package, the file the app's bundler emitted for it (the
+   * ESM entry names it with `new URL(…, import.meta.url)`); from a `<script>`, beside the loaded
+   * `connect-streams.js`, else `/connect-shared-worker.js`. Set it to serve the worker yourself. */
   workerUrl?: string;
   /** The SharedWorker's name (its identity together with the URL); tabs with the same name share one engine. */
   workerName?: string;
@@ -55,7 +57,16 @@ if (typeof document !== 'undefined' && document.currentScript instanceof HTMLScr
   scriptBase = new URL('.', document.currentScript.src).href;
 }
 
+/** The worker as the app's bundler emitted it: set by the ESM entry (`client/module.ts`), null in the UMD build. */
+let bundledWorkerUrl: string | null = null;
+
+/** Called once by the ESM entry with the URL of the package's `connect-shared-worker.js` (see `client/module.ts`). */
+export function setBundledWorkerUrl(url: string): void {
+  bundledWorkerUrl = url;
+}
+
 function defaultWorkerUrl(): string {
+  if (bundledWorkerUrl) return bundledWorkerUrl;
   return scriptBase ? new URL('connect-shared-worker.js', scriptBase).href : '/connect-shared-worker.js';
 }
 

@@ -1,14 +1,13 @@
 /**
- * `npm start`: builds the bundles when they are missing or older than the sources, then starts the CTI backend
- * (CCP, bundles, control API) on CTI_PORT (8080) and the demo CRM on CRM_PORT (8081), another origin on purpose; the CRM
- * server also serves `genuine.html`, a CRM page on the genuine amazon-connect-streams release (issue #14).
+ * `npm start [-- --port N --crm-port N …]`: builds the bundles when they are missing or older than the sources,
+ * then serves like `connect-sync serve` (cli/serve.ts): the CTI backend (CCP, inspector, bundles, control API) on
+ * CTI_PORT (8080) and the demo CRM on CRM_PORT (8081), another origin on purpose.
+ * The CRM server also serves `genuine.html`, a CRM page on the genuine amazon-connect-streams release.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { controlBanner } from '../backend/control';
-import { startBackend } from '../backend/server';
-import { startCrmServer } from '../backend/crm-server';
+import { parseServeOptions, serveUntilStopped, UsageError } from '../cli/serve';
 
 const root = join(__dirname, '..');
 
@@ -32,21 +31,18 @@ function needsBuild(): boolean {
 }
 
 async function main(): Promise<void> {
-  if (!process.argv.includes('--no-build') && needsBuild()) {
+  const args = process.argv.slice(2);
+  const noBuild = args.includes('--no-build');
+  const options = parseServeOptions(args.filter((a) => a !== '--no-build'));
+  if (!noBuild && needsBuild()) {
     console.log('building bundles (npm run build)…');
     const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
-  const backend = await startBackend();
-  const crm = await startCrmServer({ ccpUrl: backend.url });
-  console.log(`CTI backend and CCP: ${backend.url}/ccp   (logins agent1…agent5, password "connect")`);
-  console.log(`Demo CRM:            ${crm.url}`);
-  console.log(`Genuine Streams CRM: ${crm.url}/genuine.html   (the unmodified amazon-connect-streams release)`);
-  const banner = controlBanner(backend.controlToken);
-  if (banner) console.log(banner);
-  const stop = async (): Promise<void> => { await Promise.all([backend.close(), crm.close()]); process.exit(0); };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  await serveUntilStopped(options);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e: unknown) => {
+  console.error(e instanceof UsageError ? `npm start: ${e.message}` : e);
+  process.exit(1);
+});

@@ -14,6 +14,8 @@ export interface ChaosOptions {
   rate: number;
   /** How many of the `tabs` are CRM pages on the genuine amazon-connect-streams release embedding our CCP. */
   genuine: number;
+  /** The page each tab opens: a path on the simulator (default `/ccp`) or an absolute URL (your own pages). */
+  page: string;
 }
 
 /** Default 2 actions/s: a 3-minute run makes hundreds of actions while 2 shared cores keep up. */
@@ -23,7 +25,7 @@ export const DEFAULT_RATE = 2;
 export const MIN_RATE = 0.1;
 export const MAX_RATE = 20;
 
-const USAGE = 'usage: npm run chaos -- --tabs N --seconds S [--rate R] [--genuine K] [--fallback] [--seed X] [--out DIR] [--port P]\n'
+const USAGE = 'usage: npm run chaos -- --tabs N --seconds S [--rate R] [--genuine K] [--fallback] [--seed X] [--out DIR] [--port P] [--page URL]\n'
   + `  --rate R     agent actions per second, ${MIN_RATE} to ${MAX_RATE} (default ${DEFAULT_RATE})\n`
   + '  --genuine K  K of the N tabs are CRM pages on the genuine amazon-connect-streams release (CRM server on P+1)';
 
@@ -34,7 +36,7 @@ export function crmPortOf(port: number): number {
 
 export function parseOptions(argv: string[]): ChaosOptions {
   const o: ChaosOptions = { tabs: 5, seconds: 30, fallback: false, seed: Date.now() % 1_000_000, out: 'chaos-report', port: 29080, username: 'agent1',
-    rate: DEFAULT_RATE, genuine: 0 };
+    rate: DEFAULT_RATE, genuine: 0, page: '/ccp' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -63,6 +65,7 @@ export function parseOptions(argv: string[]): ChaosOptions {
       }
       case '--genuine': o.genuine = int(0, 50); break;
       case '--out': o.out = value(); break;
+      case '--page': o.page = value(); break;
       case '--fallback': o.fallback = true; break;
       case '--help': case '-h': throw new Error(USAGE);
       default: throw new Error(`unknown option ${a}\n${USAGE}`);

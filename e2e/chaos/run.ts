@@ -259,7 +259,7 @@ async function main(): Promise<void> {
     await backend.control('POST', '/sim/reset');
     await backend.control('POST', '/sim/stats/reset');
     const timeline = new Timeline();
-    const world = await World.create(browser, backend, o.username, o.fallback, timeline, crm?.url ?? null);
+    const world = await World.create(browser, backend, o.username, o.fallback, timeline, crm?.url ?? null, o.page);
     const checker = new ConsistencyChecker(world, o.username, timeline);
     const run = new ChaosRun(o, world, checker, timeline);
     for (let i = 0; i < o.tabs; i++) await world.open(i < o.genuine ? 'genuine' : 'ccp');

@@ -77,11 +77,13 @@ export class World {
   private nextId = 1;
 
   private constructor(readonly browser: Browser, readonly context: BrowserContext, readonly backend: BackendProcess,
-    private readonly timeline: Timeline, private readonly crmUrl: string | null) {}
+    private readonly timeline: Timeline, private readonly crmUrl: string | null,
+    private readonly pageUrl = '/ccp') {}
 
-  /** `crmUrl`: the CRM server that serves `genuine.html` (null when the run has no genuine tabs). */
+  /** `crmUrl`: the CRM server that serves `genuine.html` (null when the run has no genuine tabs); `pageUrl`: the page
+   * the other tabs open, a path on the simulator or an absolute URL (the consumer's own pages). */
   static async create(browser: Browser, backend: BackendProcess, username: string, fallback: boolean, timeline: Timeline,
-    crmUrl: string | null = null): Promise<World> {
+    crmUrl: string | null = null, pageUrl = '/ccp'): Promise<World> {
     const context = await browser.newContext();
     // tsx (esbuild, keepNames) wraps named functions in `__name(...)`; functions sent to `page.evaluate` from this
     // script carry that call into the page, so the page gets a no-op of it.
@@ -90,7 +92,7 @@ export class World {
       await context.addInitScript(() => { delete (window as unknown as { SharedWorker?: unknown }).SharedWorker; });
     }
     await context.request.post(`${backend.url}/sim/login`, { data: { username } });
-    return new World(browser, context, backend, timeline, crmUrl);
+    return new World(browser, context, backend, timeline, crmUrl, pageUrl);
   }
 
   live(): Tab[] {
@@ -132,7 +134,7 @@ export class World {
         throw new Error(`tab ${tab.id}: genuine.html runs connect ${got.version}${got.ours ? ' (connect-sync)' : ''}, not the genuine release (${expected})`);
       }
     } else {
-      await page.goto(`${this.backend.url}/ccp`);
+      await page.goto(new URL(this.pageUrl, this.backend.url).href);
       await page.waitForFunction(() => !!window.connect?.core?.getState?.().data, null, { timeout: 30_000 });
     }
     await page.evaluate(() => {
