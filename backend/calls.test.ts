@@ -76,6 +76,25 @@ describe('voice calls: outbound, hold, DTMF, third parties, transfers', () => {
     assert.equal(unknown.body.__type, 'ResourceNotFoundException');
   });
 
+  test('mute and unmute a participant: sets and clears the connection\'s mute; bad input and dead legs refused', async () => {
+    const { id, customer, agentLeg } = await liveCall();
+    assert.equal((await h.cti('MuteParticipant', { contactId: id, connectionId: customer })).status, 200);
+    assert.equal(connectionOfType(contactIn(await h.truth(), id), 'inbound').mute, true);
+    assert.equal((await h.cti('MuteParticipant', { contactId: id, connectionId: customer })).status, 200, 'muting twice is a no-op');
+    assert.equal((await h.cti('UnmuteParticipant', { contactId: id, connectionId: customer })).status, 200);
+    assert.equal(connectionOfType(contactIn(await h.truth(), id), 'inbound').mute, false);
+    const missing = await h.cti('MuteParticipant', { contactId: id });
+    assert.equal(missing.status, 400);
+    assert.match(missing.body.message, /connectionId/);
+    const own = await h.cti('MuteParticipant', { contactId: id, connectionId: agentLeg });
+    assert.equal(own.body.__type, 'InvalidStateException');
+    const unknown = await h.cti('UnmuteParticipant', { contactId: id, connectionId: 'nope' });
+    assert.equal(unknown.body.__type, 'ResourceNotFoundException');
+    await h.cti('DestroyConnection', { contactId: id, connectionId: agentLeg });
+    const ended = await h.cti('MuteParticipant', { contactId: id, connectionId: customer });
+    assert.equal(ended.body.__type, 'InvalidStateException');
+  });
+
   test('SendDigits accepts DTMF and refuses anything else', async () => {
     const { id, customer } = await liveCall();
     assert.equal((await h.cti('SendDigits', { contactId: id, connectionId: customer, digits: '12#*,9' })).status, 200);

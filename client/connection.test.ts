@@ -83,6 +83,25 @@ describe('VoiceConnection', () => {
     ]);
   });
 
+  test('➕ muteParticipant / unmuteParticipant send their methods; isMute reads the connection\'s mute', async () => {
+    const { ctx, up } = freshContext('voice-connected-third-party');
+    const c = new VoiceConnection('c-voice-1', 'conn-3p-1');
+    assert.equal(c.isMute(), false, 'no mute on the wire means not muted');
+    for (const act of [(cb: never) => c.muteParticipant(cb), (cb: never) => c.unmuteParticipant(cb)]) {
+      const o = outcome();
+      act(o.callbacks as never);
+      assert.equal((await o.result).ok, true);
+    }
+    const ids = { contactId: 'c-voice-1', connectionId: 'conn-3p-1' };
+    assert.deepEqual(up.requests, [{ method: 'muteParticipant', params: ids }, { method: 'unmuteParticipant', params: ids }]);
+    const muted = fixture('voice-connected-third-party', { version: 30 });
+    const contact = muted.data!.snapshot.contacts.find((k) => k.contactId === 'c-voice-1')!;
+    contact.connections.find((k) => k.connectionId === 'conn-3p-1')!.mute = true;
+    ctx.state.apply(muted);
+    assert.equal(c.isMute(), true);
+    assert.equal(new VoiceConnection('c-voice-1', 'conn-cust-1').isMute(), false);
+  });
+
   test('sendDigits rejects junk before sending', async () => {
     const { up } = freshContext('voice-connected-third-party');
     const o = outcome();

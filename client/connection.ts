@@ -206,7 +206,7 @@ export class BaseConnection {
   }
 
   /** `{contactId, connectionId}` of a connection that still exists (else throws `ContactNotFoundError`). */
-  private idParams(): Record<string, unknown> {
+  protected idParams(): Record<string, unknown> {
     return { contactId: this.contactId, connectionId: this.connectionData().connectionId };
   }
 }
@@ -232,6 +232,25 @@ function chatMediaInfo(contact: CtiContact, conn: CtiConnection): ChatMediaInfo 
 export class VoiceConnection extends BaseConnection {
   override getMediaType(): MediaType { return MediaType.SOFTPHONE; }
   override getMediaInfo(): SoftphoneMediaInfo | null { return this.getSoftphoneMediaInfo(); }
+
+  /**
+   * ➕ Whether this party is muted for the call (the CTI's connection `mute`, as Streams' `isMute()` reads it); every
+   * tab sees the same value.
+   *
+   * @example
+   * if (conn.isMute()) conn.unmuteParticipant({ failure: (e) => console.log(e.type) });
+   */
+  isMute(): boolean { return this.connectionData().mute === true; }
+
+  /** ➕ Mutes this party (`MuteParticipant`); the agent's own leg is refused (`InvalidStateException`). */
+  muteParticipant(callbacks?: ActionCallbacks): void {
+    runAction({ method: 'muteParticipant', params: () => this.idParams() }, callbacks);
+  }
+
+  /** ➕ Unmutes this party (`UnmuteParticipant`). */
+  unmuteParticipant(callbacks?: ActionCallbacks): void {
+    runAction({ method: 'unmuteParticipant', params: () => this.idParams() }, callbacks);
+  }
 }
 
 /**

@@ -76,7 +76,7 @@ export function recorded(page: Page): Promise<Recorded> {
 export type Action =
   | 'setState' | 'accept' | 'reject' | 'clear' | 'hold' | 'resume' | 'hangup' | 'connect' | 'addConnection'
   | 'conference' | 'toggle' | 'mute' | 'unmute' | 'ifMaster' | 'becomeMaster' | 'getEndpoints' | 'sendDigits'
-  | 'destroyThirdParty' | 'call';
+  | 'destroyThirdParty' | 'call' | 'muteParticipant' | 'unmuteParticipant';
 
 export interface ActionArgs {
   name?: string;
@@ -123,6 +123,8 @@ export function streamsAction(page: Page, action: Action, args: ActionArgs = {})
         case 'resume': contact().getInitialConnection().resume(done); return;
         case 'hangup': contact().getAgentConnection().destroy(done); return;
         case 'destroyThirdParty': contact().getSingleActiveThirdPartyConnection().destroy(done); return;
+        case 'muteParticipant': contact().getInitialConnection().muteParticipant(done); return;
+        case 'unmuteParticipant': contact().getInitialConnection().unmuteParticipant(done); return;
         case 'sendDigits': contact().getAgentConnection().sendDigits(a.digits, done); return;
         case 'connect': agent.connect(c.Endpoint.byPhoneNumber(a.phoneNumber), done); return;
         case 'addConnection': contact().addConnection(c.Endpoint.byPhoneNumber(a.phoneNumber), done); return;
@@ -154,6 +156,15 @@ export function streamsAction(page: Page, action: Action, args: ActionArgs = {})
       resolve(`error:thrown ${String(e)}`);
     }
   }), [action, args] as const);
+}
+
+/** `isMute()` of the contact's initial (customer) connection, as the page's library answers it. */
+export function initialIsMute(page: Page, contactId: string): Promise<unknown> {
+  return page.evaluate((id) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const contact = new (window as any).connect.Agent().getContacts().find((x: any) => x.getContactId() === id);
+    return contact ? contact.getInitialConnection().isMute() : 'no contact';
+  }, contactId);
 }
 
 /** What a CRM reads: the agent and its contacts through the Streams getters (same code for both libraries). */

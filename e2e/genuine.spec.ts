@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { test, expect, waitForAgent } from './fixtures';
 import { crmUrl } from './api-helpers';
 import {
-  comparableNames, CRM_ORIGIN, genuineUrl, openGenuine, recorded, startRecording, streamsAction, streamsView, type StreamsView,
+  comparableNames, CRM_ORIGIN, genuineUrl, initialIsMute, openGenuine, recorded, startRecording, streamsAction, streamsView, type StreamsView,
 } from './genuine-helpers';
 
 type Genuine = { genuineCrm: { initialized(): boolean; ackTimeouts(): string[]; events: { name: string }[] } };
@@ -91,6 +91,31 @@ test('done-when: a genuine CRM changes state, takes, holds, resumes, ends and cl
     expect(comparableNames(g.names, 'genuine')).toEqual(comparableNames(o.names, 'ours'));
     expect(g.names).toContain('contact::accepted');
     expect(g.stateChanges).toEqual(o.stateChanges);
+    expect(errors).toEqual([]);
+  });
+
+test('a genuine CRM mutes and unmutes the customer (voiceConnection.muteParticipant): isMute() follows in its tab and a connect-sync tab',
+  async ({ context, backend, openTabs }) => {
+    await openTabs(1);
+    const ours = await context.newPage();
+    await ours.goto(crmUrl);
+    await waitForAgent(ours);
+    const genuine = await openGenuine(context);
+    const errors: string[] = [];
+    genuine.on('pageerror', (e) => errors.push(String(e)));
+    const contactId = await backend.inbound({ username: 'agent1', type: 'voice' });
+    await expectViews([genuine, ours], (v) => v.contacts.some((c) => c.id === contactId && c.state === 'connecting'), 'ringing');
+    expect(await streamsAction(genuine, 'accept', { contactId })).toBe('ok');
+    await expectViews([genuine, ours], (v) => v.contacts.some((c) => c.state === 'connected'), 'connected');
+    expect(await initialIsMute(genuine, contactId)).toBe(false);
+
+    expect(await streamsAction(genuine, 'muteParticipant', { contactId })).toBe('ok');
+    await expect.poll(() => initialIsMute(genuine, contactId), { message: 'genuine tab: muted' }).toBe(true);
+    await expect.poll(() => initialIsMute(ours, contactId), { message: 'connect-sync tab: muted' }).toBe(true);
+
+    expect(await streamsAction(genuine, 'unmuteParticipant', { contactId })).toBe('ok');
+    await expect.poll(() => initialIsMute(genuine, contactId), { message: 'genuine tab: unmuted' }).toBe(false);
+    await expect.poll(() => initialIsMute(ours, contactId), { message: 'connect-sync tab: unmuted' }).toBe(false);
     expect(errors).toEqual([]);
   });
 

@@ -74,6 +74,8 @@ export interface Connection {
   softphoneMediaInfo?: SoftphoneMediaInfo;
   chatMediaInfo?: ChatMediaInfo;
   monitoringInfo?: MonitoringInfo;
+  /** Whether the party is muted (MuteParticipant/UnmuteParticipant); Streams' `VoiceConnection.isMute()` reads it. */
+  mute?: boolean;
 }
 
 export interface Contact {
@@ -189,6 +191,7 @@ export interface CtiOperations {
   };
   GetRoutingProfileQueues: { in: Paged & { routingProfileARN: string }; out: { queues: Queue[]; nextToken?: string } };
   HoldConnection: { in: { contactId: string; connectionId: string }; out: Record<string, never> };
+  MuteParticipant: { in: { contactId: string; connectionId: string }; out: Record<string, never> };
   NotifyContactIssue: {
     in: { contactId: string; issueCode?: string; description?: string; clientLogs?: string };
     out: Record<string, never>;
@@ -210,6 +213,7 @@ export interface CtiOperations {
     out: Record<string, never>;
   };
   ToggleActiveConnections: { in: { contactId: string; connectionId: string }; out: Record<string, never> };
+  UnmuteParticipant: { in: { contactId: string; connectionId: string }; out: Record<string, never> };
   UpdateAgentConfiguration: { in: { configuration: AgentConfigurationCore }; out: Record<string, never> };
 }
 
@@ -217,22 +221,22 @@ export type CtiOperation = keyof CtiOperations;
 export type CtiInput<Op extends CtiOperation> = CtiOperations[Op]['in'];
 export type CtiOutput<Op extends CtiOperation> = CtiOperations[Op]['out'];
 
-/** All 28 operations of the contract, in the model's order. */
+/** All 30 operations of the contract, in the model's order. */
 export const CTI_OPERATIONS: readonly CtiOperation[] = [
   'AcceptContact', 'ClearContact', 'CompleteContact', 'ConferenceConnections', 'CreateAdditionalConnection',
   'CreateOutboundContact', 'CreateTaskContact', 'CreateTransport', 'DestroyConnection', 'GetAgentConfiguration',
   'GetAgentPermissions', 'GetAgentSnapshot', 'GetAgentStates', 'GetDialableCountryCodes', 'GetEndpoints',
-  'GetNewAuthToken', 'GetRoutingProfileQueues', 'HoldConnection', 'NotifyContactIssue', 'PutAgentState',
-  'RejectContact', 'ResumeConnection', 'SendClientLogs', 'SendDigits', 'SendSoftphoneCallMetrics',
-  'SendSoftphoneCallReport', 'ToggleActiveConnections', 'UpdateAgentConfiguration',
+  'GetNewAuthToken', 'GetRoutingProfileQueues', 'HoldConnection', 'MuteParticipant', 'NotifyContactIssue',
+  'PutAgentState', 'RejectContact', 'ResumeConnection', 'SendClientLogs', 'SendDigits', 'SendSoftphoneCallMetrics',
+  'SendSoftphoneCallReport', 'ToggleActiveConnections', 'UnmuteParticipant', 'UpdateAgentConfiguration',
 ];
 
 /** Operations that change state: they accept `X-Idempotency-Token` and a repeat returns the first outcome. */
 export const MUTATING_OPERATIONS: ReadonlySet<CtiOperation> = new Set<CtiOperation>([
   'AcceptContact', 'ClearContact', 'CompleteContact', 'ConferenceConnections', 'CreateAdditionalConnection',
-  'CreateOutboundContact', 'CreateTaskContact', 'DestroyConnection', 'HoldConnection', 'NotifyContactIssue',
-  'PutAgentState', 'RejectContact', 'ResumeConnection', 'SendDigits', 'ToggleActiveConnections',
-  'UpdateAgentConfiguration',
+  'CreateOutboundContact', 'CreateTaskContact', 'DestroyConnection', 'HoldConnection', 'MuteParticipant',
+  'NotifyContactIssue', 'PutAgentState', 'RejectContact', 'ResumeConnection', 'SendDigits', 'ToggleActiveConnections',
+  'UnmuteParticipant', 'UpdateAgentConfiguration',
 ]);
 
 /** The Streams client method name (camelCase) of each operation, as `connect` API actions name them. */

@@ -113,6 +113,15 @@ describe('validatePersistedState and validateAgentSnapshot', () => {
     assert.match(r.error.message, /snapshot\.contacts\[0\]\.connections must be an array/);
     assert.equal(validateAgentSnapshot({ state: { type: 'routable', name: 'A' }, contacts: [] }).ok, false);
   });
+  test('snapshot: a connection\'s mute is a boolean when present', () => {
+    const leg = (mute: unknown) => ({ connectionId: 'k1', state: { type: 'connected', timestamp: 1 }, type: 'inbound',
+      initial: true, mute });
+    const muted = snapshot([{ ...contact('c1'), connections: [leg(true) as never] }]);
+    assert.equal(validateAgentSnapshot(muted).ok, true);
+    const r = validateAgentSnapshot(snapshot([{ ...contact('c1'), connections: [leg('yes') as never] }]));
+    assert.ok(!r.ok);
+    assert.match(r.error.message, /connections\[0\]\.mute must be a boolean/);
+  });
   test('TabRole values accepted in hello', () => {
     for (const role of Object.values(TabRole)) {
       assert.equal(validateUp({ type: 'hello', tabId: 't', protocol: 1, role }).ok, true);

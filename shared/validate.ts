@@ -259,6 +259,7 @@ export function agentSnapshot(x: unknown, p: string): AgentSnapshot {
       const ko = obj(k, kp);
       str(ko, 'connectionId', kp, MAX_NAME_CHARS);
       obj(ko.state, `${kp}.state`);
+      bool(ko, 'mute', kp);
     });
   });
   return s as unknown as AgentSnapshot;

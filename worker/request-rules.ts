@@ -25,6 +25,8 @@ const REQUIRED: Partial<Record<CtiOperation, Rules>> = {
   CreateTransport: { transportType: 'string' },
   DestroyConnection: connection,
   HoldConnection: connection,
+  MuteParticipant: connection,
+  UnmuteParticipant: connection,
   ResumeConnection: connection,
   ToggleActiveConnections: connection,
   SendDigits: { ...connection, digits: 'string' },

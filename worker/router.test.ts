@@ -63,6 +63,19 @@ describe('Router', () => {
     assert.deepEqual(keys, ['key-1', 'mine', undefined]);
   });
 
+  test('muteParticipant / unmuteParticipant are writes: params checked, an idempotency key, routed to their operation', async () => {
+    const { cti, router } = setup();
+    const bad = await router.handle(req('muteParticipant', { contactId: 'c' }));
+    assert.deepEqual(!bad.ok && bad.error,
+      { type: 'ValidationError', message: 'MuteParticipant: params.connectionId must be a string (not empty)' });
+    cti.on('MuteParticipant', () => ({}));
+    cti.on('UnmuteParticipant', () => ({}));
+    assert.equal((await router.handle(req('muteParticipant', { contactId: 'c', connectionId: 'k' }))).ok, true);
+    assert.equal((await router.handle(req('unmuteParticipant', { contactId: 'c', connectionId: 'k' }))).ok, true);
+    assert.deepEqual(cti.calls.map((c) => [c.op, c.opts.idempotencyKey]),
+      [['MuteParticipant', 'key-1'], ['UnmuteParticipant', 'key-2']]);
+  });
+
   test('a backend call that never answers → TimeoutError at the default 30 s deadline', async () => {
     const { cti, router } = setup();
     cti.on('AcceptContact', () => new Promise(() => undefined));

@@ -1,9 +1,9 @@
 /**
- * Connection operations: hold, resume, DTMF, third parties (add, toggle, conference), hang up a leg.
+ * Connection operations: hold, resume, mute/unmute a participant, DTMF, third parties (add, toggle, conference), hang up a leg.
  */
 import { validationError } from '../errors';
 import {
-  addThirdParty, conferenceConnections, destroyConnection, DTMF_DIGITS, holdConnection, resumeConnection, sendDigits,
+  addThirdParty, conferenceConnections, destroyConnection, DTMF_DIGITS, holdConnection, resumeConnection, sendDigits, setParticipantMute,
   toggleActiveConnections,
 } from '../sim/connections';
 import { resolveEndpoint } from '../sim/endpoints';
@@ -31,6 +31,18 @@ const hold: OpHandler = (ctx, input) => {
 const resume: OpHandler = (ctx, input) => {
   const { agent, contact, connectionId } = target(ctx, input);
   resumeConnection(ctx.sim, agent, contact, connectionId);
+  return {};
+};
+
+const mute: OpHandler = (ctx, input) => {
+  const { agent, contact, connectionId } = target(ctx, input);
+  setParticipantMute(ctx.sim, agent, contact, connectionId, true);
+  return {};
+};
+
+const unmute: OpHandler = (ctx, input) => {
+  const { agent, contact, connectionId } = target(ctx, input);
+  setParticipantMute(ctx.sim, agent, contact, connectionId, false);
   return {};
 };
 
@@ -73,6 +85,8 @@ const destroy: OpHandler = (ctx, input) => {
 export const connectionOperations = {
   HoldConnection: hold,
   ResumeConnection: resume,
+  MuteParticipant: mute,
+  UnmuteParticipant: unmute,
   SendDigits: digits,
   ToggleActiveConnections: toggle,
   ConferenceConnections: conference,

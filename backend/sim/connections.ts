@@ -67,6 +67,26 @@ export function resumeConnection(sim: Simulation, agent: AgentRecord, contact: C
   sim.changed(agent);
 }
 
+/**
+ * MuteParticipant / UnmuteParticipant: sets or clears a live party's `mute`. Setting the value it already has is a
+ * no-op (mute is a state, not a toggle), so a retried call after a lost answer does no harm.
+ */
+export function setParticipantMute(
+  sim: Simulation, agent: AgentRecord, contact: ContactRecord, connectionId: string, mute: boolean,
+): void {
+  requireConnectedVoice(contact);
+  const connection = connectionOf(contact, connectionId);
+  if (connection.type === ConnectionType.AGENT) {
+    throw invalidState(`connection ${connectionId} is the agent's own; mute applies to the other parties`);
+  }
+  if (connection.state.type !== ConnectionStateType.CONNECTED && connection.state.type !== ConnectionStateType.HOLD) {
+    throw invalidState(`connection ${connectionId} is ${connection.state.type}, not live`);
+  }
+  if ((connection.mute ?? false) === mute) return;
+  connection.mute = mute;
+  sim.changed(agent);
+}
+
 /** DTMF changes nothing on the snapshot; the digits are kept for the control API's view. */
 export function sendDigits(contact: ContactRecord, connectionId: string, digits: string): void {
   requireConnectedVoice(contact);

@@ -23,6 +23,8 @@ export interface ConnectionRecord {
   initial: boolean;
   state: StateTypeRecord;
   endpoint?: Endpoint;
+  /** MuteParticipant/UnmuteParticipant: the party is muted for the conference (Streams' connection `mute`). */
+  mute?: boolean;
   /** Pending "the far end answers" timer of an outbound leg. */
   dialTimer?: TimerId;
 }

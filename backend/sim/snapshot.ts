@@ -52,6 +52,7 @@ function wireConnection(agent: AgentRecord, contact: ContactRecord, connection: 
     ...mediaInfo(agent, contact, connection),
   };
   if (connection.endpoint) out.endpoint = structuredClone(connection.endpoint);
+  if (connection.type !== ConnectionType.AGENT) out.mute = connection.mute ?? false;
   return out;
 }
 

@@ -57,7 +57,11 @@ export const CONNECTION_METHODS = [
   'resume',
 ] as const;
 
-export const VOICE_CONNECTION_METHODS = [...CONNECTION_METHODS, 'getMediaInfo', 'getMediaType', 'getMediaController'] as const;
+/** `muteParticipant`, `unmuteParticipant`, `isMute`: ➕ ours (issue #14), checked here so runtime and `.d.ts` keep them. */
+export const VOICE_CONNECTION_METHODS = [
+  ...CONNECTION_METHODS, 'getMediaInfo', 'getMediaType', 'getMediaController', 'muteParticipant', 'unmuteParticipant',
+  'isMute',
+] as const;
 
 export const CHAT_CONNECTION_METHODS = [
   ...CONNECTION_METHODS, 'getMediaInfo', 'getConnectionToken', 'getMediaType', 'getMediaController',

@@ -30,6 +30,14 @@ describe('the conduit method table', () => {
     }
   });
 
+  test('muteParticipant / unmuteParticipant are served (issue #14), with their params untouched', () => {
+    const params = { contactId: 'c-1', connectionId: 'k-1' };
+    for (const method of ['muteParticipant', 'unmuteParticipant']) {
+      assert.deepEqual(toEngineRequest(method, params), { ok: true, method, params });
+      assert.equal(method in UNSERVED_CONDUIT_METHODS, false, method);
+    }
+  });
+
   test('getEndpoints keeps its paging (nextToken, maxResults) and queues', () => {
     const params = { queueARNs: ['arn:q1'], nextToken: 't-2', maxResults: 500 };
     assert.deepEqual(toEngineRequest('getEndpoints', params), { ok: true, method: 'getEndpoints', params });

@@ -18,6 +18,7 @@ export const SERVED_CONDUIT_METHODS: ReadonlySet<CtiOperation> = new Set<CtiOper
   'RejectContact', 'ClearContact', 'CompleteContact', 'NotifyContactIssue', 'CreateAdditionalConnection',
   'ToggleActiveConnections', 'ConferenceConnections', 'DestroyConnection', 'HoldConnection', 'ResumeConnection',
   'SendDigits', 'CreateTransport', 'SendSoftphoneCallMetrics', 'SendSoftphoneCallReport', 'CreateTaskContact',
+  'MuteParticipant', 'UnmuteParticipant',
 ]);
 
 /**
@@ -25,8 +26,6 @@ export const SERVED_CONDUIT_METHODS: ReadonlySet<CtiOperation> = new Set<CtiOper
  * backend), with the API calls that send them. Listed in the README.
  */
 export const UNSERVED_CONDUIT_METHODS: Readonly<Record<string, string>> = {
-  muteParticipant: 'voiceConnection.muteParticipant()',
-  unmuteParticipant: 'voiceConnection.unmuteParticipant()',
   pauseContact: 'contact.pause()',
   resumeContact: 'contact.resume()',
   addNewConnection: 'contact.addParticipant()',

@@ -26,6 +26,13 @@ function data(contacts: Contact[] = []): AgentData {
 }
 
 describe('toStreamsAgentData: the shapes the genuine library reads', () => {
+  test('a connection\'s mute reaches the genuine library (VoiceConnection.isMute reads it)', () => {
+    const c = contact('c1', 10);
+    c.connections.push({ connectionId: 'c1-b', type: 'inbound', initial: true, state: { type: 'connected', timestamp: 10 }, mute: true });
+    const out = toStreamsAgentData(data([c]), 0, 0).snapshot.contacts as { connections: { mute?: boolean }[] }[];
+    assert.equal(out[0]!.connections[1]!.mute, true);
+  });
+
   test('timestamps are real Dates (ms kept), skew and localTimestamp are numbers, nextState null when none', () => {
     const { snapshot } = toStreamsAgentData(data(), 250, 123456);
     const state = snapshot.state as { startTimestamp: Date };
