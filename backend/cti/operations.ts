@@ -1,5 +1,5 @@
 /**
- * The 28 CTI operations of the contract, each mapped to its handler. Typed as a full record, so an operation
+ * The 30 CTI operations of the contract, each mapped to its handler. Typed as a full record, so an operation
  * missing here is a compile error.
  */
 import type { CtiOperation } from '../../shared/cti';
