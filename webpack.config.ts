@@ -5,7 +5,7 @@ import webpack, { type Compiler, type Configuration } from 'webpack';
  * Three compilations, one per target: the `connect` library (UMD, for pages) with the chunks it loads on demand, the
  * SharedWorker, and the CCP apps. Entry files keep stable, unhashed names: the worker's URL (plus its name) is the
  * SharedWorker's identity, and pages name `connect-streams.js` in their `<script>`. Chunks get stable names too
- * (`webpackChunkName` in `client/on-demand.ts`); code they share is split as webpack decides (`connect-<id>.js`).
+ * (`webpackChunkName` in `client/tab/on-demand.ts`); code they share is split as webpack decides (`connect-<id>.js`).
  */
 const root = __dirname;
 const dist = path.resolve(root, 'dist');
@@ -84,6 +84,6 @@ const library: Configuration = {
 export default [
   library,
   base('worker', 'webworker', { 'connect-shared-worker': 'worker/shared-worker.ts' }, 'tsconfig.worker.json'),
-  // The CCP page and the sync inspector use the library through its global (`client/ccp/connect-global.ts`).
-  base('apps', 'web', { ccp: 'client/ccp/main.ts', inspector: 'client/ccp/inspector.ts' }, 'tsconfig.page.json'),
+  // The CCP page and the sync inspector use the library through its global (`apps/ccp/connect-global.ts`).
+  base('apps', 'web', { ccp: 'apps/ccp/main.ts', inspector: 'apps/ccp/inspector.ts' }, 'tsconfig.page.json'),
 ];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { CTI_OPERATIONS } from '../shared/cti';
-import { stableTruth, startHarness, type Harness } from './test-kit';
+import { stableTruth, startHarness, type Harness } from '../testing/backend/test-kit';
 
 describe('CTI API transport', () => {
   let h: Harness;

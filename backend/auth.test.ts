@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { safeRedirectPath } from './auth-routes';
-import { startHarness, type Harness } from './test-kit';
+import { startHarness, type Harness } from '../testing/backend/test-kit';
 
 function formPost(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, {

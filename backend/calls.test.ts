@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { connectionOfType, contactIn, startHarness, type Harness } from './test-kit';
+import { connectionOfType, contactIn, startHarness, type Harness } from '../testing/backend/test-kit';
 
 describe('voice calls: outbound, hold, DTMF, third parties, transfers', () => {
   let h: Harness;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startHarness, type Harness } from './test-kit';
+import { startHarness, type Harness } from '../testing/backend/test-kit';
 
 /** Follows `nextToken` like the engine does, collecting `key` from every page. */
 async function allPages(h: Harness, op: string, key: string, extra: Record<string, unknown> = {}): Promise<{ items: any[]; pages: number }> {

@@ -67,7 +67,7 @@ export const DEFAULT_SESSION_TTL_SECONDS = 12 * 60 * 60;
 /** The demo CRM's two spellings: same-site (127.0.0.1) and cross-site (localhost) embedding. */
 export const DEFAULT_APPROVED_ORIGINS = ['http://127.0.0.1:8081', 'http://localhost:8081'];
 
-/** The package root (where `dist/` and `client/ccp/` are): the nearest folder above this file's with a
+/** The package root (where `dist/` and `apps/ccp/` are): the nearest folder above this file's with a
  * package.json — `backend/..` in the repository, `dist/node/backend/../../..` in an installed package. */
 function packageRoot(): string {
   const start = path.resolve(__dirname, '..');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { connectionOfType, contactIn, startHarness, type Harness } from './test-kit';
+import { connectionOfType, contactIn, startHarness, type Harness } from '../testing/backend/test-kit';
 
 const LUNCH = { name: 'Lunch', type: 'not_routable' };
 const TRAINING = { name: 'Training', type: 'not_routable' };

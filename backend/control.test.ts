@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { ControlApiMode } from './config';
-import { contactIn, startHarness, type Harness } from './test-kit';
+import { contactIn, startHarness, type Harness } from '../testing/backend/test-kit';
 
 describe('control API', () => {
   let h: Harness;

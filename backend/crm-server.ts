@@ -1,6 +1,6 @@
 /**
- * The demo CRM's server: static files from `client/crm/` on another origin than the CCP (port 8081 by default), and
- * `GET /config.js`, which tells the page where the CCP lives. Works with an empty or missing `client/crm/` (404s).
+ * The demo CRM's server: static files from `apps/crm/` on another origin than the CCP (port 8081 by default), and
+ * `GET /config.js`, which tells the page where the CCP lives. Works with an empty or missing `apps/crm/` (404s).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -64,7 +64,7 @@ export async function startCrmServer(opts: CrmServerOptions): Promise<RunningCrm
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`CRM_PORT must be 0..65535, got ${port}`);
   const host = opts.host ?? (process.env.CTI_HOST || '127.0.0.1');
   const rootDir = defaultConfig().rootDir;
-  const crmDir = opts.crmDir ?? path.join(rootDir, 'client', 'crm');
+  const crmDir = opts.crmDir ?? path.join(rootDir, 'apps', 'crm');
   const script = configScript(opts.ccpUrl);
   const server = http.createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://crm.invalid').pathname;

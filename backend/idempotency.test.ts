@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, mock, test } from 'node:test';
 import { IdempotencyStore, IDEMPOTENCY_TTL_MS } from './idempotency';
-import { startHarness, type Harness } from './test-kit';
+import { startHarness, type Harness } from '../testing/backend/test-kit';
 
 const LUNCH = { name: 'Lunch', type: 'not_routable' };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startHarness, type Harness } from './test-kit';
+import { startHarness, type Harness } from '../testing/backend/test-kit';
 
 const AGENTS = 300;
 /** Idle sockets and sleeping timers cost next to nothing; a busy loop would burn the whole window. */

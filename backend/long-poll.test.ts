@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { longPollTimeoutOf, MAX_LONG_POLL_MS } from './cti/agent';
-import { startHarness, type Harness } from './test-kit';
+import { startHarness, type Harness } from '../testing/backend/test-kit';
 
 describe('long-poll timeout', () => {
   test('is capped at 30 s and defaults to the cap', () => {

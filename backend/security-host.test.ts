@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { rawRequest, startHarness, type Harness } from './test-kit';
+import { rawRequest, startHarness, type Harness } from '../testing/backend/test-kit';
 
 describe('attack 2: Host and origin (DNS rebinding)', () => {
   let h: Harness;

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { IdempotencyStore } from './idempotency';
 import { DEFAULT_LIMITS } from './limits';
-import { startHarness, type Harness } from './test-kit';
+import { startHarness, type Harness } from '../testing/backend/test-kit';
 
 /** Resolves with how long the server took to close `socket` (or `limitMs` + 1 when it did not within `limitMs`). */
 function closedWithin(socket: net.Socket, limitMs: number): Promise<number> {

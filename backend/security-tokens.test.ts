@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { rawRequest, startHarness, type Harness } from './test-kit';
+import { rawRequest, startHarness, type Harness } from '../testing/backend/test-kit';
 
 const CRM = 'http://127.0.0.1:8081';
 const CROSS_SITE_CRM = 'http://localhost:8081';

@@ -117,7 +117,7 @@ async function route(req: IncomingMessage, res: ServerResponse, s: Services, inf
   if (await handleControl(req, res, url, s)) return;
   if (isRead && await handleStatic(req, res, pathname, {
     distDir: path.join(s.config.rootDir, 'dist'),
-    ccpDir: path.join(s.config.rootDir, 'client', 'ccp'),
+    ccpDir: path.join(s.config.rootDir, 'apps', 'ccp'),
     framePolicy: s.origins.contentSecurityPolicy(),
   })) return;
   sendJson(res, 404, { __type: 'ResourceNotFoundException', type: 'ResourceNotFoundException', message: `no route ${pathname}` });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ENGINE_ID_HEADER } from '../shared/cti';
 import { BackendStats } from './stats';
-import { startHarness, type Harness } from './test-kit';
+import { startHarness, type Harness } from '../testing/backend/test-kit';
 
 describe('BackendStats pollers', () => {
   test('records per agent and engine the count and the first and last poll start', () => {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startCrmServer, type RunningCrmServer } from './crm-server';
-import { startHarness, type Harness } from './test-kit';
+import { startHarness, type Harness } from '../testing/backend/test-kit';
 
 const CRM = 'http://127.0.0.1:8081';
 const CROSS_SITE_CRM = 'http://localhost:8081';
@@ -14,14 +14,14 @@ const CROSS_SITE_CRM = 'http://localhost:8081';
 function fakeRoot(): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'cti-static-'));
   mkdirSync(path.join(root, 'dist'));
-  mkdirSync(path.join(root, 'client', 'ccp', 'assets'), { recursive: true });
-  mkdirSync(path.join(root, 'client', 'crm'), { recursive: true });
+  mkdirSync(path.join(root, 'apps', 'ccp', 'assets'), { recursive: true });
+  mkdirSync(path.join(root, 'apps', 'crm'), { recursive: true });
   writeFileSync(path.join(root, 'dist', 'connect-streams.js'), 'var connect = {};');
   writeFileSync(path.join(root, 'dist', 'connect-shared-worker.js'), 'self.x = 1;');
   writeFileSync(path.join(root, 'dist', 'connect-streams.js.map'), '{"version":3}');
-  writeFileSync(path.join(root, 'client', 'ccp', 'ccp.html'), '<!doctype html><title>CCP</title>');
-  writeFileSync(path.join(root, 'client', 'ccp', 'assets', 'ccp.css'), 'body{}');
-  writeFileSync(path.join(root, 'client', 'crm', 'index.html'), '<!doctype html><title>CRM</title>');
+  writeFileSync(path.join(root, 'apps', 'ccp', 'ccp.html'), '<!doctype html><title>CCP</title>');
+  writeFileSync(path.join(root, 'apps', 'ccp', 'assets', 'ccp.css'), 'body{}');
+  writeFileSync(path.join(root, 'apps', 'crm', 'index.html'), '<!doctype html><title>CRM</title>');
   writeFileSync(path.join(root, 'secret.txt'), 'SECRET');
   return root;
 }
@@ -142,7 +142,7 @@ describe('demo CRM server', () => {
   let empty: RunningCrmServer;
   before(async () => {
     root = fakeRoot();
-    crm = await startCrmServer({ port: 0, ccpUrl: 'http://127.0.0.1:8080', crmDir: path.join(root, 'client', 'crm') });
+    crm = await startCrmServer({ port: 0, ccpUrl: 'http://127.0.0.1:8080', crmDir: path.join(root, 'apps', 'crm') });
     empty = await startCrmServer({ port: 0, ccpUrl: 'http://127.0.0.1:8080/', crmDir: path.join(root, 'nothing-here') });
   });
   after(async () => {

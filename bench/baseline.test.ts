@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DownType } from '../shared/protocol';
 import { engineModeForWorkerName, engineOptions, type EngineMode } from './baseline';
-import { harness } from '../worker/testing/engine-harness';
-import { FakeTab } from '../worker/testing/fakes';
-import { contact } from '../worker/testing/agent-data';
-import { advance, flush } from '../worker/testing/clock';
+import { harness } from '../testing/worker/engine-harness';
+import { FakeTab } from '../testing/worker/fakes';
+import { contact } from '../testing/worker/agent-data';
+import { advance, flush } from '../testing/worker/clock';
 
 const NOW = 1_700_000_000_000;
 

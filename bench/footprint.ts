@@ -72,7 +72,7 @@ function groupOf(module: string): string {
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(module);
   if (nm) return `npm: ${nm[1]}`;
   const parts = module.split('/');
-  if (parts[0] === 'client' && parts[1] === 'transports') return 'client/transports';
+  if (parts[0] === 'client' && parts.length > 2) return `client/${parts[1]}`;
   return parts.length > 1 ? parts[0]! : module;
 }
 

@@ -6,13 +6,13 @@
  * connect.core.initSharedWorker();
  * connect.agent((agent) => console.log(agent.getState().name));
  */
-import { connectApi, coreApi } from './api';
+import { connectApi, coreApi } from './api/api';
 import {
   getNumberOfConnectedCCPs, getPageOptions, getState, getTabId, getTransportInfo, getTransportKind, initSharedWorker as initSharedWorkerCore,
   inspect, isInitialized, logout, supplySession, terminate as terminateCore, type InitSharedWorkerOptions,
-} from './core';
-import { getCCPFrame, initCCP, removeCCPFrame } from './embed';
-import { openLoginPopup, startTabFeatures, stopTabFeatures, type TabFeatureOptions } from './tab-features';
+} from './tab/core';
+import { getCCPFrame, initCCP, removeCCPFrame } from './embed/embed';
+import { openLoginPopup, startTabFeatures, stopTabFeatures, type TabFeatureOptions } from './tab/features';
 
 /** Library version (the package version). */
 export const version = '0.1.0';

@@ -1,5 +1,5 @@
 /**
- * Helpers of the genuine-library specs: open the genuine CRM page (`client/crm/genuine.html`, which runs the
+ * Helpers of the genuine-library specs: open the genuine CRM page (`apps/crm/genuine.html`, which runs the
  * unmodified amazon-connect-streams release and embeds our CCP), run Streams API actions and read the getters a CRM
  * reads. The actions and readers use only the Streams API, so the same helper drives a genuine-library tab and a
  * connect-sync tab (demo CRM or CCP) alike.

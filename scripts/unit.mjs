@@ -1,10 +1,10 @@
-// Runs every *.test.ts under backend/, cli/, worker/, client/, shared/, scripts/, bench/, e2e/chaos/ with node's test runner (through tsx).
+// Runs every *.test.ts under backend/, cli/, worker/, client/, apps/, shared/, testing/, scripts/, bench/, e2e/chaos/ with node's test runner (through tsx).
 // Node 20's --test does not expand globs, so the files are listed here.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const roots = ['shared', 'worker', 'client', 'backend', 'cli', 'scripts', 'bench', 'e2e/chaos'];
+const roots = ['shared', 'worker', 'client', 'apps', 'backend', 'cli', 'scripts', 'bench', 'e2e/chaos', 'testing'];
 const files = [];
 const walk = (dir) => {
   for (const name of readdirSync(dir)) {

@@ -4,7 +4,7 @@ import { applyDelta, jsonEqual } from './delta';
 import { diffState } from './state-diff';
 import { DownType, type StateDelta, type StateFull } from './protocol';
 import type { AgentData } from './cti';
-import { configuration, contact, snapshot } from '../worker/testing/agent-data';
+import { configuration, contact, snapshot } from '../testing/worker/agent-data';
 
 function full(version: number, data: AgentData | null, skew = 0, stale?: boolean): StateFull {
   return { type: DownType.STATE, version, data, skew, ...(stale ? { stale } : {}) };

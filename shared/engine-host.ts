@@ -2,7 +2,7 @@
  * How a page hosts the engine itself (the BroadcastChannel leader, or the in-page transport). The engine is its own
  * chunk, `connect-engine.js` (`worker/page-host.ts`), loaded with `import()` only by a page that needs it (a
  * follower never does), so `connect-streams.js` stays small; `client/` reaches `worker/` only through that one
- * `import()` (`loadEngine` in `client/on-demand.ts`) and these types.
+ * `import()` (`loadEngine` in `client/tab/on-demand.ts`) and these types.
  */
 import type { FollowerMessage, ServerOutput } from './broadcast-protocol';
 import type { EngineEndpoint } from './endpoint';

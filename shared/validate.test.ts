@@ -4,7 +4,7 @@ import { validateDown, validatePersistedState } from './validate';
 import { validateAgentSnapshot } from './validate-snapshot';
 import { validateUp, validLogRecords } from './validate-up';
 import { DownType, ErrorType, MAX_UP_MESSAGE_CHARS, PROTOCOL_VERSION, TabRole, UpType } from './protocol';
-import { contact, snapshot } from '../worker/testing/agent-data';
+import { contact, snapshot } from '../testing/worker/agent-data';
 
 describe('validateUp: accepted messages', () => {
   const good: [string, unknown][] = [

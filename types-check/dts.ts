@@ -5,7 +5,7 @@
  * declarations and the runtime therefore fails the build.
  */
 import type { connect as Connect } from '../dist/types/client/index';
-import type { AllTrue, GuideSurface } from '../client/testing/guide-surface';
+import type { AllTrue, GuideSurface } from '../testing/client/guide-surface';
 
 type C = typeof Connect;
 

@@ -4,9 +4,9 @@ import { ChannelKind, type ServerOutput } from '../shared/broadcast-protocol';
 import { DownType, ErrorType, UpType } from '../shared/protocol';
 import { EngineChannelServer } from './channel-server';
 import { createTabEndpoint } from './tab-endpoint';
-import { harness } from './testing/engine-harness';
-import { FakeTab } from './testing/fakes';
-import { flush } from './testing/clock';
+import { harness } from '../testing/worker/engine-harness';
+import { FakeTab } from '../testing/worker/fakes';
+import { flush } from '../testing/worker/clock';
 
 function serve() {
   const h = harness();

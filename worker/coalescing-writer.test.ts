@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CoalescingWriter } from './coalescing-writer';
-import { advance, flush } from './testing/clock';
+import { advance, flush } from '../testing/worker/clock';
 
 describe('CoalescingWriter', () => {
   beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));

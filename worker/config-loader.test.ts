@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfiguration } from './config-loader';
-import { FakeCti, paged } from './testing/fake-cti';
-import { ROUTING_PROFILE_ARN } from './testing/agent-data';
+import { FakeCti, paged } from '../testing/worker/fake-cti';
+import { ROUTING_PROFILE_ARN } from '../testing/worker/agent-data';
 import { CtiError } from './cti-error';
 
 const opts = { pageSize: 2, timeoutMs: 1_000 };

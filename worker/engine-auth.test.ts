@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventType } from '../shared/enums';
 import type { Response } from '../shared/protocol';
-import { harness } from './testing/engine-harness';
-import { FakeAuth, FakeTab, noSession } from './testing/fakes';
-import { contact } from './testing/agent-data';
-import { advance, flush } from './testing/clock';
+import { harness } from '../testing/worker/engine-harness';
+import { FakeAuth, FakeTab, noSession } from '../testing/worker/fakes';
+import { contact } from '../testing/worker/agent-data';
+import { advance, flush } from '../testing/worker/clock';
 import { CtiError } from './cti-error';
 
 const NOW = 1_700_000_000_000;

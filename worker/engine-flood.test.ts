@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DownType, ErrorType, TabRole, type Response } from '../shared/protocol';
-import { harness } from './testing/engine-harness';
-import { FakeTab } from './testing/fakes';
-import { advance, flush } from './testing/clock';
+import { harness } from '../testing/worker/engine-harness';
+import { FakeTab } from '../testing/worker/fakes';
+import { advance, flush } from '../testing/worker/clock';
 import { DEFAULT_TIMINGS } from './timings';
 
 const NOW = 1_700_000_000_000;

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventType } from '../shared/enums';
-import { harness } from './testing/engine-harness';
-import { FakeTab } from './testing/fakes';
+import { harness } from '../testing/worker/engine-harness';
+import { FakeTab } from '../testing/worker/fakes';
 
 const NOW = 1_700_000_000_000;
 

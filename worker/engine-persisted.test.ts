@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DownType, type LogRecord, type PersistedState } from '../shared/protocol';
-import { harness } from './testing/engine-harness';
-import { FakeTab } from './testing/fakes';
-import { configuration, contact, snapshot } from './testing/agent-data';
-import { advance, flush } from './testing/clock';
+import { harness } from '../testing/worker/engine-harness';
+import { FakeTab } from '../testing/worker/fakes';
+import { configuration, contact, snapshot } from '../testing/worker/agent-data';
+import { advance, flush } from '../testing/worker/clock';
 import { MemoryStore } from './store';
 import { DEFAULT_TIMINGS } from './timings';
 

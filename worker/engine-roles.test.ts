@@ -5,10 +5,10 @@ import {
 } from '../shared/protocol';
 import { AgentEvents, ConfigurationEvents, ContactEvents, EventType, MasterTopics as Topic } from '../shared/enums';
 import { contactEventName } from '../shared/events';
-import { harness } from './testing/engine-harness';
-import { FakeTab } from './testing/fakes';
-import { contact } from './testing/agent-data';
-import { advance, flush } from './testing/clock';
+import { harness } from '../testing/worker/engine-harness';
+import { FakeTab } from '../testing/worker/fakes';
+import { contact } from '../testing/worker/agent-data';
+import { advance, flush } from '../testing/worker/clock';
 
 const NOW = 1_700_000_000_000;
 

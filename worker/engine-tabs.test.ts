@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DownType, ENGINE_EVENTS, ErrorType, MAX_UP_MESSAGE_CHARS, TabRole, type MasterResult, type Response } from '../shared/protocol';
 import { EventType, MasterTopics as Topic } from '../shared/enums';
-import { harness } from './testing/engine-harness';
-import { FakeTab } from './testing/fakes';
-import { contact } from './testing/agent-data';
-import { advance, flush } from './testing/clock';
+import { harness } from '../testing/worker/engine-harness';
+import { FakeTab } from '../testing/worker/fakes';
+import { contact } from '../testing/worker/agent-data';
+import { advance, flush } from '../testing/worker/clock';
 
 const NOW = 1_700_000_000_000;
 

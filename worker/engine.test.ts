@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DownType, type StateFull } from '../shared/protocol';
 import { jsonEqual } from '../shared/delta';
-import { harness } from './testing/engine-harness';
-import { FakeTab } from './testing/fakes';
-import { contact, QUEUE_ARN, ROUTING_PROFILE_ARN } from './testing/agent-data';
-import { advance, flush } from './testing/clock';
+import { harness } from '../testing/worker/engine-harness';
+import { FakeTab } from '../testing/worker/fakes';
+import { contact, QUEUE_ARN, ROUTING_PROFILE_ARN } from '../testing/worker/agent-data';
+import { advance, flush } from '../testing/worker/clock';
 import { MemoryStore } from './store';
 
 const NOW = 1_700_000_000_000;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AuthProvider } from './auth-provider';
 import type { CtiClient } from './cti-client';
 import { FirstTokenGate } from './first-token-gate';
-import { flush } from './testing/clock';
+import { flush } from '../testing/worker/clock';
 
 function parts() {
   const calls: string[] = [];

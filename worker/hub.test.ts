@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Hub } from './hub';
 import { TabRole } from '../shared/protocol';
-import { flush, advance } from './testing/clock';
+import { flush, advance } from '../testing/worker/clock';
 
 /** A push callback whose deliveries settle only when the test says so. */
 function manualPush() {

@@ -5,7 +5,7 @@ import type { CtiClient } from './cti-client';
 import { LeaderGuardedCti, LeaderStore, mayWrite, preferNewer, STORE_READ_DEADLINE_MS } from './leader-fence';
 import type { StateStore } from './store';
 import { MemoryStore } from './store';
-import { configuration, snapshot } from './testing/agent-data';
+import { configuration, snapshot } from '../testing/worker/agent-data';
 
 function recordingCti() {
   const calls: string[] = [];

@@ -2,9 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HostLocks } from '../shared/engine-host';
 import { TAB_LOCK_PREFIX } from '../shared/protocol';
-import { FakeLockManager } from '../client/testing/fake-locks';
+import { FakeLockManager } from '../testing/client/fake-locks';
 import { holdForever, lockLiveness, watchTabLock } from './lock-liveness';
-import { flush } from './testing/clock';
+import { flush } from '../testing/worker/clock';
 
 /** Locks whose grant the test controls; aborting a waiting request rejects it, as the browser does. */
 function locks() {
@@ -59,7 +59,7 @@ describe('tab and engine locks stolen by another page of the origin', { timeout:
     let gone = false;
     void watchTabLock(manager.client('engine'), 't1').then(() => { gone = true; });
     await flush();
-    // A page steals it; the tab queues for it again (client/liveness.ts) before the thief lets go.
+    // A page steals it; the tab queues for it again (client/tab/liveness.ts) before the thief lets go.
     let releaseThief!: () => void;
     void manager.client('thief').request(name, { steal: true }, () => new Promise<void>((r) => { releaseThief = r; }));
     await flush();

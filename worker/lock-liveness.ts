@@ -3,7 +3,7 @@
  * each tab's lock and is granted it when the tab is gone. Watches end quietly when the host stops.
  *
  * Web Locks are per origin, so any page of the origin can steal a tab's lock and let it go: the engine is then
- * granted it with the tab alive. A tab whose lock is stolen queues for it again (client/liveness.ts), so while the
+ * granted it with the tab alive. A tab whose lock is stolen queues for it again (client/tab/liveness.ts), so while the
  * engine holds a tab's lock it looks at the queue: someone waiting for that lock means the tab is alive, and the
  * engine lets it have the lock and watches again instead of dropping the tab.
  */

@@ -1,6 +1,6 @@
 /**
  * The engine for a page that hosts it itself (the BroadcastChannel leader, or the in-page transport): the chunk
- * `connect-engine.js`, loaded with `import()` only when needed (`loadEngine` in `client/on-demand.ts`). Its
+ * `connect-engine.js`, loaded with `import()` only when needed (`loadEngine` in `client/tab/on-demand.ts`). Its
  * `createHost` builds an `Engine` with the page's dependencies — CTI over `<origin>/api` tagged with `X-Engine-Id`
  * (held until the first token is known: followers re-send requests the moment it starts), tokens from
  * `<origin>/auth/authorize` (cookies), the same IndexedDB store as the SharedWorker host (fenced by the

@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Poller, type PollerHooks } from './poller';
 import { resolveTimings } from './timings';
-import { FakeCti } from './testing/fake-cti';
-import { snapshot } from './testing/agent-data';
+import { FakeCti } from '../testing/worker/fake-cti';
+import { snapshot } from '../testing/worker/agent-data';
 import { CtiError } from './cti-error';
-import { flush, advance } from './testing/clock';
+import { flush, advance } from '../testing/worker/clock';
 
 function setup(random = () => 0.999999, overrides = {}) {
   const cti = new FakeCti();

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Router } from './router';
-import { FakeCti } from './testing/fake-cti';
+import { FakeCti } from '../testing/worker/fake-cti';
 import { CtiError } from './cti-error';
 import { DownType, UpType, type Request } from '../shared/protocol';
-import { advance, flush } from './testing/clock';
+import { advance, flush } from '../testing/worker/clock';
 
 function setup() {
   const cti = new FakeCti();

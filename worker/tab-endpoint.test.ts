@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTabEndpoint } from './tab-endpoint';
-import { harness } from './testing/engine-harness';
-import { FakeTab } from './testing/fakes';
+import { harness } from '../testing/worker/engine-harness';
+import { FakeTab } from '../testing/worker/fakes';
 import { DownType, ErrorType, UpType, type Response } from '../shared/protocol';
-import { flush } from './testing/clock';
+import { flush } from '../testing/worker/clock';
 
 describe('createTabEndpoint', () => {
   beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_700_000_000_000 }));

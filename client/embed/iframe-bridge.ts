@@ -1,0 +1,116 @@
+/**
+ * The CRM side of the iframe bridge: a `Transport` whose engine is reached through the CCP frame. Every message
+ * goes to the exact CCP origin, and only messages from the frame's window *and* origin are accepted.
+ */
+import type { PostResult } from '../../shared/endpoint';
+import { decodeDown } from '../../shared/endpoint';
+import { ErrorType, TransportKind, wireError, type Down, type Hello, type Up, type Welcome, type WireError } from '../../shared/protocol';
+import { asBridgeMessage, BRIDGE_SOURCE, BridgeType, type BridgeMessage } from './bridge-protocol';
+import { withDeadline, type Transport } from '../tab/transport';
+
+/** How long the CRM waits for the frame to load and accept it. A CCP page loads in well under a second here; a
+ * login redirect inside the frame can take a user much longer, so the wait is long and a late `ready` still
+ * connects (the keepalive reports ACK_TIMEOUT meanwhile). */
+export const FRAME_READY_TIMEOUT_MS = 60_000;
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: WireError) => void };
+
+export class IframeBridgeTransport implements Transport {
+  readonly kind = TransportKind.IFRAME;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private ready: Promise<void>;
+  private markReady!: () => void;
+  private hello: Hello | null = null;
+  private onDown: ((msg: Down) => void) | null = null;
+  private closed = false;
+  /** True once a relay was opened: a later `ready` means the frame reloaded and the relay must be reopened. */
+  private welcomed = false;
+  private readonly listener = (e: MessageEvent): void => this.onMessage(e);
+
+  constructor(private readonly frame: HTMLIFrameElement, private readonly ccpOrigin: string,
+    private readonly onRefused: (reason: string) => void = () => undefined) {
+    this.ready = new Promise((r) => { this.markReady = r; });
+    addEventListener('message', this.listener);
+  }
+
+  async connect(hello: Hello, onDown: (msg: Down) => void): Promise<Welcome> {
+    this.hello = hello;
+    this.onDown = onDown;
+    await withDeadline(this.ready, FRAME_READY_TIMEOUT_MS, 'CCP frame');
+    const welcome = await this.call({ source: BRIDGE_SOURCE, type: BridgeType.HELLO, id: this.nextId++, hello }, FRAME_READY_TIMEOUT_MS) as Welcome;
+    this.welcomed = true;
+    return welcome;
+  }
+
+  post(msg: Up, timeoutMs: number): Promise<PostResult> {
+    if (this.closed) return Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'bridge closed'));
+    return this.call({ source: BRIDGE_SOURCE, type: BridgeType.POST, id: this.nextId++, msg, timeoutMs }, timeoutMs) as Promise<PostResult>;
+  }
+
+  send(msg: Up): void {
+    this.postToFrame({ source: BRIDGE_SOURCE, type: BridgeType.SEND, msg });
+  }
+
+  /** Forwards `initCCP`'s page options to the CCP. */
+  configure(options: Record<string, unknown>): void {
+    void this.ready.then(() => this.postToFrame({ source: BRIDGE_SOURCE, type: BridgeType.CONFIGURE, options }));
+  }
+
+  close(): void {
+    this.closed = true;
+    removeEventListener('message', this.listener);
+    for (const p of this.pending.values()) p.reject(wireError(ErrorType.NOT_CONNECTED, 'bridge closed'));
+    this.pending.clear();
+  }
+
+  private call(msg: BridgeMessage & { id: number }, timeoutMs: number): Promise<unknown> {
+    const answer = new Promise<unknown>((resolve, reject) => this.pending.set(msg.id, { resolve, reject }));
+    this.postToFrame(msg);
+    return withDeadline(answer, timeoutMs, 'CCP frame').finally(() => this.pending.delete(msg.id));
+  }
+
+  private postToFrame(msg: BridgeMessage): void {
+    if (this.closed) return;
+    this.frame.contentWindow?.postMessage(msg, this.ccpOrigin);
+  }
+
+  /** A window `message` event (also one that arrived before this transport existed, replayed in order): acted on
+   * only when it comes from the frame's window and origin. */
+  onMessage(e: MessageEvent): void {
+    if (e.source !== this.frame.contentWindow || e.origin !== this.ccpOrigin) return;
+    const msg = asBridgeMessage(e.data);
+    if (!msg) return;
+    switch (msg.type) {
+      case BridgeType.READY:
+        this.markReady();
+        // A frame that reloaded (e.g. after a login) lost our relay: open it again; the new welcome's state arrives
+        // as a full state.
+        if (this.welcomed) this.reopen();
+        return;
+      case BridgeType.REFUSED:
+        this.onRefused(msg.reason);
+        return;
+      case BridgeType.RESULT: {
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        if (msg.ok) p.resolve(msg.value); else p.reject(msg.error);
+        return;
+      }
+      case BridgeType.DOWN: {
+        const down = decodeDown(msg.json);
+        if (down) this.onDown?.(down);
+        return;
+      }
+      default:
+        return; // CRM-bound only
+    }
+  }
+
+  private reopen(): void {
+    const hello = this.hello!;
+    this.call({ source: BRIDGE_SOURCE, type: BridgeType.HELLO, id: this.nextId++, hello }, FRAME_READY_TIMEOUT_MS)
+      .then((w) => this.onDown?.((w as Welcome).state))
+      .catch(() => { /* the keepalive reports the loss */ });
+  }
+}

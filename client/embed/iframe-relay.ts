@@ -1,0 +1,139 @@
+/**
+ * The CCP-frame side of the iframe bridge: when the CCP runs inside a CRM page, it relays for that page. The CRM
+ * becomes a tab of the engine with its own connection (opened here, on the CCP origin), its own state stream and
+ * its own SYNCHRONIZE/ACK; the frame holds the CRM tab's liveness lock, since the frame lives and dies with it.
+ *
+ * Defence behind the CSP: the frame talks only to a parent whose origin is approved, only with messages from that
+ * parent window and origin, and always posts to that exact origin.
+ */
+import { validateUp } from '../../shared/validate-up';
+import { ErrorType, TabRole, wireError, type WireError } from '../../shared/protocol';
+import { TokenBucket, type RateLimit } from '../../shared/rate-limit';
+import type { HostLocks } from '../../shared/engine-host';
+import { holdTabLock, type HeldLock } from '../tab/liveness';
+import { asBridgeMessage, BRIDGE_SOURCE, BridgeType, type BridgeMessage } from './bridge-protocol';
+import { toWireError, type Transport } from '../tab/transport';
+
+/** How often the CRM may open a relay (`hello`): a CRM page says hello once per load, and again only after the frame
+ * reloads; each hello costs a new engine connection and a Web Lock, so a page repeating it in a loop is refused. */
+export const RELAY_HELLO_LIMIT: RateLimit = { burst: 5, perSecond: 1 };
+/** Every other message from the CRM (each is parsed and validated here before the engine sees it): twice the
+ * engine's own per-tab limit (`tabBurstMessages`/`tabMessagesPerSecond`), so the engine's typed answer is what a busy
+ * but honest CRM meets first, while a flood stops here without reaching the worker. */
+export const RELAY_MESSAGE_LIMIT: RateLimit = { burst: 400, perSecond: 100 };
+
+export interface RelayOptions {
+  parentOrigin: string;
+  /** A fresh transport to the engine for each CRM hello. */
+  createTransport(): Transport;
+  onConfigure(options: Record<string, unknown>): void;
+  onError(e: WireError): void;
+  /** The lock manager for the CRM tab's liveness lock (the one the page's transport uses). */
+  locks?: () => Promise<HostLocks | undefined>;
+  /** Asked at each valid bridge message: may this frame speak our bridge (the parent chose no other protocol)? */
+  claim?: () => boolean;
+}
+
+/** Tells a parent that is not approved that we refuse it, and nothing else. */
+export function refuseParent(parentOrigin: string, reason: string): void {
+  window.parent.postMessage({ source: BRIDGE_SOURCE, type: BridgeType.REFUSED, reason }, parentOrigin);
+}
+
+export class IframeRelay {
+  private transport: Transport | null = null;
+  private lock: HeldLock | null = null;
+  /** Bumped by every hello: one still waiting for its lock when a later one arrives gives up (else both would open
+   * an engine connection, and the earlier one would stay connected, unreachable, for the frame's whole life). */
+  private generation = 0;
+  private readonly hellos = new TokenBucket(RELAY_HELLO_LIMIT, Date.now());
+  private readonly messages = new TokenBucket(RELAY_MESSAGE_LIMIT, Date.now());
+  private readonly listener = (e: MessageEvent): void => { void this.onMessage(e); };
+
+  constructor(private readonly options: RelayOptions) {}
+
+  start(): void {
+    addEventListener('message', this.listener);
+    this.toParent({ source: BRIDGE_SOURCE, type: BridgeType.READY });
+  }
+
+  stop(): void {
+    removeEventListener('message', this.listener);
+    this.closeRelay();
+  }
+
+  private toParent(msg: BridgeMessage): void {
+    window.parent.postMessage(msg, this.options.parentOrigin);
+  }
+
+  private closeRelay(): void {
+    this.transport?.close();
+    this.transport = null;
+    this.lock?.release();
+    this.lock = null;
+  }
+
+  private async onMessage(e: MessageEvent): Promise<void> {
+    if (e.source !== window.parent || e.origin !== this.options.parentOrigin) return;
+    const msg = asBridgeMessage(e.data);
+    if (!msg || (this.options.claim && !this.options.claim())) return;
+    const bucket = msg.type === BridgeType.HELLO ? this.hellos : this.messages;
+    if (!bucket.take(Date.now())) {
+      const error = wireError(ErrorType.THROTTLED, `too many ${msg.type} messages from the CRM page; retry later`);
+      if (msg.type === BridgeType.HELLO || msg.type === BridgeType.POST) await this.answer(msg.id, () => Promise.reject(error));
+      return;
+    }
+    switch (msg.type) {
+      case BridgeType.HELLO:
+        await this.answer(msg.id, () => this.openRelay(msg.hello));
+        return;
+      case BridgeType.POST:
+        await this.answer(msg.id, () => {
+          const checked = validateUp(msg.msg);
+          if (!checked.ok) throw checked.error;
+          if (!this.transport) throw { type: 'NotConnectedError', message: 'no relay open: send hello first' };
+          return this.transport.post(checked.value, Math.min(Math.max(Number(msg.timeoutMs) || 0, 1), 120_000));
+        });
+        return;
+      case BridgeType.SEND: {
+        const checked = validateUp(msg.msg);
+        if (checked.ok) this.transport?.send(checked.value);
+        else this.options.onError(checked.error);
+        return;
+      }
+      case BridgeType.CONFIGURE:
+        if (msg.options && typeof msg.options === 'object') this.options.onConfigure(msg.options);
+        return;
+      default:
+        return; // frame-bound only
+    }
+  }
+
+  private async openRelay(helloIn: unknown): Promise<unknown> {
+    const checked = validateUp(helloIn);
+    if (!checked.ok) throw checked.error;
+    if (checked.value.type !== 'hello') throw { type: 'ValidationError', message: 'hello.type must be "hello"' };
+    const generation = ++this.generation;
+    this.closeRelay();
+    const hello = { ...checked.value, role: TabRole.CRM }; // whatever role the page claims, it speaks as a CRM
+    const lock = this.options.locks ? await holdTabLock(hello.tabId, await this.options.locks()) : await holdTabLock(hello.tabId);
+    if (generation !== this.generation) {
+      lock?.release();
+      throw wireError(ErrorType.NOT_CONNECTED, 'a later hello replaced this one');
+    }
+    this.lock = lock;
+    const transport = this.options.createTransport();
+    this.transport = transport;
+    return transport.connect(hello, (down) => {
+      if (this.transport === transport) this.toParent({ source: BRIDGE_SOURCE, type: BridgeType.DOWN, json: JSON.stringify(down) });
+    });
+  }
+
+  private async answer(id: number, work: () => Promise<unknown>): Promise<void> {
+    try {
+      const value = await work();
+      this.toParent({ source: BRIDGE_SOURCE, type: BridgeType.RESULT, id, ok: true, value });
+    } catch (e) {
+      this.toParent({ source: BRIDGE_SOURCE, type: BridgeType.RESULT, id, ok: false, error: toWireError(e) });
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Starts a CCP page's ringtone from the chunk `connect-ringtone.js`, loaded now. What the ringtone would have heard
+ * while the chunk loaded (`RINGTONE_HEARS`: an accepted contact, a master change, logout, a ringer device) is kept
+ * and handed to it; the ringing itself it reads from the state when it starts, so nothing is missed. A load failure is logged
+ * as a typed error: this tab then never rings (another CCP tab can: the ringtone master is asked at each ring).
+ */
+import { ConfigurationEvents, ContactEvents, EventType } from '../../shared/enums';
+import { ENGINE_EVENTS } from '../../shared/protocol';
+import type { RingtoneDeps } from './ringtone';
+import type { RingtoneUrlTrust } from './ringtone-gate';
+import { toWireError } from '../tab/transport';
+
+/** The bus events the ringtone acts on besides state changes (which it reads from the state when it starts). */
+export const RINGTONE_HEARS = [
+  ContactEvents.ACCEPTED, ENGINE_EVENTS.MASTER_CHANGED, EventType.TERMINATED, ConfigurationEvents.SET_RINGER_DEVICE,
+] as const;
+
+export type HeardName = typeof RINGTONE_HEARS[number];
+
+/** One of those events, as raised on the bus. */
+export interface HeardEvent {
+  name: HeardName;
+  data: unknown;
+}
+
+/** What the ringtone needs from the page; the chunk brings its own `<audio>` player. With `urls`, the chunk drops
+ * every `ringtoneUrl` the CCP does not trust (see `ringtone-gate.ts`). */
+export type RingtoneStartOptions = Omit<RingtoneDeps, 'player'> & { urls?: RingtoneUrlTrust };
+
+/** A started ringtone. */
+export interface RingtoneHandle {
+  stop(): void;
+}
+
+export interface RingtoneApi {
+  /** Starts the ringtone of this page (it rings while a contact rings and this tab is the ringtone master). */
+  startRingtone(o: RingtoneStartOptions): RingtoneHandle;
+}
+
+/** Events kept while loading. A page hears a few (an accept, a device choice) in the moments the chunk takes; the
+ * bound keeps a page that hears a flood from growing without end (the oldest go first: the latest matter most). */
+export const MAX_HEARD_BEFORE = 100;
+
+/**
+ * @example
+ * const ringtone = startRingtoneOnDemand(deps, loadRingtone);
+ * ringtone.stop(); // terminate, also before the chunk arrived
+ */
+export function startRingtoneOnDemand(o: Omit<RingtoneStartOptions, 'heardBefore'>, load: () => Promise<RingtoneApi>): RingtoneHandle {
+  const heard: HeardEvent[] = [];
+  let listening = RINGTONE_HEARS.map((name) => o.bus.subscribe(name, (data: unknown) => {
+    heard.push({ name, data });
+    if (heard.length > MAX_HEARD_BEFORE) heard.shift();
+  }));
+  const stopListening = (): void => {
+    for (const s of listening) s.unsubscribe();
+    listening = [];
+  };
+  let ringtone: RingtoneHandle | null = null;
+  let stopped = false;
+  load().then((api) => {
+    if (stopped) return;
+    // In one go: the ringtone subscribes, then the page stops keeping; no event falls between the two.
+    ringtone = api.startRingtone({ ...o, heardBefore: heard.splice(0) });
+    stopListening();
+  }, (e: unknown) => {
+    stopListening();
+    if (!stopped) o.log.error('ringtone: could not load it; this tab will not ring: %j', toWireError(e));
+  });
+  return {
+    stop: () => {
+      stopped = true;
+      stopListening();
+      ringtone?.stop();
+      ringtone = null;
+    },
+  };
+}

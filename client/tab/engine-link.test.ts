@@ -1,0 +1,120 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DownType, TAB_LOCK_PREFIX, TransportKind, type Down, type Hello, type Up, type Welcome } from '../../shared/protocol';
+import type { PostResult } from '../../shared/endpoint';
+import { EngineLink, type LinkSink } from './engine-link';
+import { FakeLockManager } from '../../testing/client/fake-locks';
+import type { Transport } from './transport';
+
+/** Every test settles within this (the link's keepalive is stopped in `finally`, so nothing outlives a test). */
+const TEST_DEADLINE_MS = 5_000;
+/** Lets queued microtasks and lock grants run: a bounded number of macrotask turns. */
+const settle = async (): Promise<void> => { for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r)); };
+
+/** A transport to an engine that registers a tab per hello (`onHello`); `rejoin` says the last hello again. */
+class FakeTransport implements Transport {
+  readonly kind = TransportKind.SHARED_WORKER;
+  hellos: Hello[] = [];
+  rejoins = 0;
+
+  constructor(private readonly onHello: (hello: Hello) => void) {}
+
+  private welcome(hello: Hello): Welcome {
+    return { tabId: hello.tabId, engineId: 'e1', tabCount: 1, transport: this.kind, state: { type: DownType.STATE, version: 1, data: null, skew: 0 } };
+  }
+
+  async connect(hello: Hello, _onDown: (msg: Down) => void): Promise<Welcome> {
+    this.hellos.push(hello);
+    this.onHello(hello);
+    return this.welcome(hello);
+  }
+
+  async rejoin(): Promise<Welcome> {
+    this.rejoins++;
+    const hello = this.hellos[this.hellos.length - 1];
+    assert.ok(hello, 'rejoin only after connect');
+    this.hellos.push(hello);
+    this.onHello(hello);
+    return this.welcome(hello);
+  }
+
+  async post(_msg: Up): Promise<PostResult> { return undefined; }
+  send(): void {}
+  close(): void {}
+}
+
+const sink = (): LinkSink & { errors: unknown[] } => {
+  const errors: unknown[] = [];
+  return { errors, state: () => 'applied', event: (name, data) => { if (name === 'link_error') errors.push(data); }, logs: () => undefined };
+};
+
+/** An engine that registers a tab at hello and, like the shipped ones before the fix, drops it when granted its lock. */
+function droppingEngine(locks: FakeLockManager) {
+  const engine = locks.client('engine');
+  const registered = new Set<string>();
+  const transport = new FakeTransport((hello) => {
+    registered.add(hello.tabId);
+    void engine.request(TAB_LOCK_PREFIX + hello.tabId, {}, async () => { registered.delete(hello.tabId); });
+  });
+  return { registered, transport };
+}
+
+describe('EngineLink: a stolen liveness lock', { timeout: TEST_DEADLINE_MS }, () => {
+  test('stolen and released (the engine drops the tab): the tab re-takes its lock and says hello once more', async () => {
+    const locks = new FakeLockManager();
+    const { registered, transport } = droppingEngine(locks);
+    const s = sink();
+    const link = new EngineLink({ transport, sink: s, tabId: 't1', locks: async () => locks.client('tab') });
+    try {
+      await link.connect();
+      await settle();
+      assert.equal(locks.holderOf(`${TAB_LOCK_PREFIX}t1`), 'tab');
+
+      let release!: () => void;
+      void locks.client('attacker').request(`${TAB_LOCK_PREFIX}t1`, { steal: true }, () => new Promise<void>((r) => { release = r; }));
+      await settle();
+      assert.equal(locks.holderOf(`${TAB_LOCK_PREFIX}t1`), 'attacker');
+      assert.ok(registered.has('t1'), 'still registered while the attacker holds the lock');
+      release();
+      await settle();
+      assert.equal(locks.holderOf(`${TAB_LOCK_PREFIX}t1`), 'tab', 'the tab holds its lock again');
+      assert.ok(registered.has('t1'), 'the engine knows the tab again');
+      assert.equal(transport.rejoins, 1, 'exactly one reconnect');
+      assert.equal(s.errors.length, 1, 'the theft is reported once');
+      assert.equal(typeof (s.errors[0] as { type?: unknown }).type, 'string', 'as a typed error');
+      assert.deepEqual(locks.query().pending?.map((p) => p.clientId), ['engine'], 'the engine watches the lock again');
+    } finally {
+      link.close();
+    }
+  });
+
+  test('stolen and kept: the tab stays registered and waits for its lock; closing the link gives the wait up', async () => {
+    const locks = new FakeLockManager();
+    const transport = new FakeTransport(() => undefined);
+    const link = new EngineLink({ transport, sink: sink(), tabId: 't2', locks: async () => locks.client('tab') });
+    try {
+      await link.connect();
+      await settle();
+      void locks.client('attacker').request(`${TAB_LOCK_PREFIX}t2`, { steal: true }, () => new Promise<void>(() => undefined));
+      await settle();
+      assert.equal(transport.rejoins, 0);
+      assert.deepEqual(locks.query().pending?.map((p) => p.clientId), ['tab'], 'the tab queued for its lock again');
+    } finally {
+      link.close();
+    }
+    await settle();
+    assert.deepEqual(locks.query().pending, [], 'a closed link stops waiting');
+  });
+
+  test('closing the link (terminate) releases the lock: no theft reported, no re-take', async () => {
+    const locks = new FakeLockManager();
+    const s = sink();
+    const link = new EngineLink({ transport: new FakeTransport(() => undefined), sink: s, tabId: 't3', locks: async () => locks.client('tab') });
+    await link.connect();
+    link.close();
+    await settle();
+    assert.equal(locks.holderOf(`${TAB_LOCK_PREFIX}t3`), undefined);
+    assert.deepEqual(locks.query().pending, []);
+    assert.deepEqual(s.errors, []);
+  });
+});

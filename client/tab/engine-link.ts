@@ -1,0 +1,263 @@
+/**
+ * A tab's connection to the engine over any `Transport`: holds the tab's liveness lock, says `hello`, runs the
+ * SYNCHRONIZE/ACK keepalive, hands state and events to the tab, asks for the whole state on a version gap, and
+ * carries requests with deadlines so that every call settles.
+ */
+import type { PostResult } from '../../shared/endpoint';
+import {
+  DownType, ErrorType, MasterMethod, PROTOCOL_VERSION, TabRole, UpType, wireError,
+  type Down, type EngineInfo, type LogRecord, type MasterResult, type Response, type StateDelta, type StateFull,
+  type Up, type Welcome, type WireError,
+} from '../../shared/protocol';
+import { Keepalive } from './keepalive';
+import type { HostLocks } from '../../shared/engine-host';
+import { holdTabLock, type HeldLock } from './liveness';
+import { randomId, toWireError, type Transport } from './transport';
+
+/** The engine answers a request within its own deadline (30 s by default); the tab waits that long plus this
+ * margin for the answer to travel back, then gives up with a `TimeoutError`. */
+export const REQUEST_MARGIN_MS = 2000;
+/** Default deadline of a request, as the engine's. */
+export const REQUEST_TIMEOUT_MS = 30000;
+/** Control messages (master, inspect, resync) are answered from memory by the engine; 5 s is generous. */
+export const CONTROL_TIMEOUT_MS = 5000;
+
+/** Where the link delivers what the engine sends. */
+export interface LinkSink {
+  /** Applies a state message; `'gap'` makes the link ask for the whole state. */
+  state(msg: StateFull | StateDelta, engineId: string): 'applied' | 'gap' | 'stale-ignored';
+  event(event: string, data: unknown): void;
+  logs(records: LogRecord[]): void;
+}
+
+export interface EngineLinkOptions {
+  transport: Transport;
+  sink: LinkSink;
+  role?: TabRole;
+  tabId?: string;
+  /** The version this tab already renders (e.g. from persistence). */
+  knownVersion?: number;
+  synIntervalMs?: number;
+  ackTimeoutMs?: number;
+  /** Hold the tab's liveness lock (default true; a relay holds it for the page it speaks for). */
+  holdLock?: boolean;
+  /** The lock manager to hold it with, once the transport is known (default `navigator.locks`; a CCP frame on
+   * another site gets its parent's delegated locks). */
+  locks?: () => Promise<HostLocks | undefined>;
+  /** Ask the engine to push its log lines and other tabs' (default true), so that `connect.getLog()` holds the
+   * merged log of the browser. The cost is bounded: the engine sends one batch a second at most, and the tab's
+   * logger keeps `MAX_LOG_ENTRIES`. */
+  wantsLogs?: boolean;
+}
+
+export class EngineLink {
+  readonly tabId: string;
+  private welcome: Welcome | null = null;
+  private lock: HeldLock | null = null;
+  private keepalive: Keepalive | null = null;
+  private resyncing = false;
+  private closed = false;
+  /** Aborts a wait for the tab's lock (re-taking a stolen one) when the link closes. */
+  private readonly lockWait = new AbortController();
+
+  constructor(private readonly options: EngineLinkOptions) {
+    this.tabId = options.tabId ?? randomId();
+  }
+
+  get transport(): Transport {
+    return this.options.transport;
+  }
+
+  get engineId(): string | null {
+    return this.welcome?.engineId ?? null;
+  }
+
+  /** Connects; resolves with the welcome (its state already handed to the sink). */
+  async connect(): Promise<Welcome> {
+    if (this.options.holdLock !== false) {
+      const locks = this.options.locks ? await this.options.locks() : (globalThis.navigator as Navigator | undefined)?.locks;
+      this.lock = await this.takeLock(locks);
+    }
+    const welcome = await this.options.transport.connect({
+      type: UpType.HELLO,
+      tabId: this.tabId,
+      protocol: PROTOCOL_VERSION,
+      role: this.options.role ?? TabRole.PAGE,
+      url: typeof location !== 'undefined' ? location.href : undefined,
+      knownVersion: this.options.knownVersion,
+      wantsLogs: this.options.wantsLogs ?? true,
+    }, (msg) => this.onDown(msg), (w) => this.rewelcome(w));
+    this.welcome = welcome;
+    this.options.sink.state(welcome.state, welcome.engineId);
+    this.options.sink.event('update_connected_ccps', { length: welcome.tabCount });
+    this.startKeepalive();
+    return welcome;
+  }
+
+  private takeLock(locks: HostLocks | undefined): Promise<HeldLock | null> {
+    return holdTabLock(this.tabId, locks, { signal: this.lockWait.signal, onLost: () => void this.relock(locks) });
+  }
+
+  /**
+   * Another page of the origin stole the tab's lock. When it lets go, the engine (queued first) is granted it and
+   * drops the tab; so the tab queues for its lock again (one request, no timer) and, once it holds it, says hello once
+   * more on its transport: the engine knows it again and watches the lock anew. A thief that keeps the lock leaves
+   * the tab registered and waiting.
+   */
+  private async relock(locks: HostLocks | undefined): Promise<void> {
+    if (this.closed) return;
+    this.options.sink.event('link_error', wireError(ErrorType.NOT_CONNECTED,
+      `another page of this origin took this tab's liveness lock; taking it back`));
+    const lock = await this.takeLock(locks).catch(() => null);
+    if (!lock) return; // the link closed while waiting
+    if (this.closed) { lock.release(); return; }
+    this.lock = lock;
+    const rejoin = this.options.transport.rejoin;
+    if (!rejoin) return;
+    try {
+      this.rewelcome(await rejoin.call(this.options.transport));
+    } catch (e) {
+      this.options.sink.event('link_error', toWireError(e));
+    }
+  }
+
+  /** The transport moved this tab to another engine (a new broadcast leader): take its whole state. */
+  private rewelcome(welcome: Welcome): void {
+    this.welcome = welcome;
+    this.options.sink.state(welcome.state, welcome.engineId);
+    this.options.sink.event('update_connected_ccps', { length: welcome.tabCount });
+  }
+
+  /** Sends a CTI request; resolves with its data or rejects with a typed error. Always settles. */
+  async request(method: string, params: Record<string, unknown>, opts: { idempotencyKey?: string; timeoutMs?: number } = {}): Promise<unknown> {
+    const timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
+    const res = await this.post({
+      type: UpType.REQUEST, requestId: randomId(), method, params,
+      idempotencyKey: opts.idempotencyKey ?? randomId(), timeoutMs,
+    }, timeoutMs + REQUEST_MARGIN_MS) as Response | undefined;
+    if (!res || res.type !== DownType.RESPONSE) throw wireError(ErrorType.INTERNAL, `no response to ${method}`);
+    if (!res.ok) throw res.error;
+    return res.data;
+  }
+
+  async master(method: MasterMethod, topic: string): Promise<MasterResult> {
+    const res = await this.post({ type: UpType.MASTER, requestId: randomId(), method, topic }, CONTROL_TIMEOUT_MS);
+    throwIfRefused(res); // ForbiddenError (a CRM asking for a CCP-only topic), ThrottledError
+    if (!res || typeof (res as MasterResult).isMaster !== 'boolean') throw wireError(ErrorType.INTERNAL, 'bad master answer');
+    return res as MasterResult;
+  }
+
+  async inspect(): Promise<EngineInfo> {
+    const res = await this.post({ type: UpType.INSPECT }, CONTROL_TIMEOUT_MS);
+    throwIfRefused(res);
+    return res as EngineInfo;
+  }
+
+  broadcast(event: string, data?: unknown): void {
+    this.fire({ type: UpType.BROADCAST, event, data });
+  }
+
+  /** `broadcast`, telling the caller whether the engine took it: null, or its typed refusal (e.g. `ForbiddenError`
+   * for a broadcast the tab's role may not make). Always settles. */
+  async tryBroadcast(event: string, data?: unknown): Promise<WireError | null> {
+    try {
+      const res = await this.post({ type: UpType.BROADCAST, event, data }, CONTROL_TIMEOUT_MS);
+      return res && (res as Response).type === DownType.RESPONSE && !(res as Response).ok ? (res as { error: WireError }).error : null;
+    } catch (e) {
+      return toWireError(e);
+    }
+  }
+
+  reloadConfiguration(): void {
+    this.fire({ type: UpType.RELOAD_CONFIGURATION });
+  }
+
+  session(authToken: string, expiration?: number): void {
+    this.fire({ type: UpType.SESSION, authToken, expiration });
+  }
+
+  terminate(): void {
+    this.fire({ type: UpType.TERMINATE });
+  }
+
+  log(entries: LogRecord[]): void {
+    if (entries.length) this.fire({ type: UpType.LOG, entries });
+  }
+
+  /** Says goodbye (fast path ahead of the liveness lock) and stops. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.lockWait.abort();
+    this.keepalive?.stop();
+    this.options.transport.send({ type: UpType.BYE });
+    this.options.transport.close();
+    this.lock?.release();
+  }
+
+  private post(msg: Up, timeoutMs: number): Promise<PostResult> {
+    if (this.closed) return Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'the connection to the engine is closed'));
+    return this.options.transport.post(msg, timeoutMs).catch((e: unknown) => { throw toWireError(e); });
+  }
+
+  /** Fire-and-forget messages still report failures to the log, never to the caller. */
+  private fire(msg: Up): void {
+    this.post(msg, CONTROL_TIMEOUT_MS).then((res) => {
+      if (res && (res as Response).type === DownType.RESPONSE && !(res as Response).ok) {
+        this.options.sink.event('link_error', (res as { error: WireError }).error);
+      }
+    }, (e: WireError) => this.options.sink.event('link_error', e));
+  }
+
+  private startKeepalive(): void {
+    this.keepalive = new Keepalive({
+      intervalMs: this.options.synIntervalMs,
+      timeoutMs: this.options.ackTimeoutMs,
+      send: (seq) => this.options.transport.send({ type: UpType.SYNCHRONIZE, seq }),
+      onTimeout: () => this.options.sink.event('ack_timeout', null),
+      onRestored: () => this.options.sink.event('acknowledge', { id: this.tabId }),
+    });
+    this.keepalive.start();
+  }
+
+  private onDown(msg: Down): void {
+    switch (msg.type) {
+      case DownType.STATE:
+      case DownType.DELTA: {
+        const outcome = this.options.sink.state(msg, this.welcome?.engineId ?? '');
+        if (outcome === 'gap') this.resync();
+        return;
+      }
+      case DownType.ACKNOWLEDGE:
+        if (msg.tabId === this.tabId) this.keepalive?.acknowledged(msg.seq);
+        return;
+      case DownType.EVENT:
+        this.options.sink.event(msg.event, msg.data);
+        return;
+      case DownType.LOG:
+        this.options.sink.logs(msg.entries);
+        return;
+      case DownType.RESPONSE:
+        return; // answers travel as return values on this transport
+      default: {
+        const never: never = msg;
+        void never;
+      }
+    }
+  }
+
+  /** Asks once for the whole state; further gaps while waiting are covered by that answer. */
+  private resync(): void {
+    if (this.resyncing) return;
+    this.resyncing = true;
+    this.post({ type: UpType.RESYNC }, CONTROL_TIMEOUT_MS)
+      .catch((e: WireError) => this.options.sink.event('link_error', e))
+      .finally(() => { this.resyncing = false; });
+  }
+}
+
+/** The engine answers a message it refused with a failed `Response`: its typed error becomes the rejection. */
+function throwIfRefused(res: unknown): void {
+  const r = res as Response | undefined;
+  if (r && r.type === DownType.RESPONSE && !r.ok) throw r.error;
+}
