@@ -9,25 +9,13 @@
 import { connectApi, coreApi } from './api/api';
 import {
   getNumberOfConnectedCCPs, getPageOptions, getState, getTabId, getTransportInfo, getTransportKind, initSharedWorker as initSharedWorkerCore,
-  inspect, isInitialized, logout, supplySession, terminate as terminateCore, type InitSharedWorkerOptions,
+  inspect, isInitialized, logout, supplySession, terminate, type InitSharedWorkerOptions,
 } from './tab/core';
-import { getCCPFrame, initCCP, removeCCPFrame } from './embed/embed';
-import { openLoginPopup, startTabFeatures, stopTabFeatures, type TabFeatureOptions } from './tab/features';
+import { getCCPFrame, initCCP } from './embed/embed';
+import { openLoginPopup, startTabFeatures, type TabFeatureOptions } from './tab/features';
 
 /** Library version (the package version). */
 export const version = '0.1.0';
-
-/**
- * Tears everything down: the engine link, subscriptions, state, and the CCP iframe of `initCCP`.
- *
- * @example
- * connect.core.terminate();
- */
-function terminate(): void {
-  stopTabFeatures();
-  terminateCore();
-  removeCCPFrame();
-}
 
 /**
  * Connects this page (on the CCP origin) to the engine: the SharedWorker shared by every tab of the origin. A CCP
@@ -39,12 +27,8 @@ function terminate(): void {
  * connect.agent((agent) => console.log(agent.getState().name));
  */
 function initSharedWorker(options: InitSharedWorkerOptions & TabFeatureOptions = {}): void {
-  if (isInitialized()) {
-    initSharedWorkerCore(options); // refused with the usual warning
-    return;
-  }
-  initSharedWorkerCore(options);
-  if (isInitialized()) startTabFeatures(options.role ?? 'ccp', options);
+  const session = initSharedWorkerCore(options); // null: refused with the usual warning
+  if (session) startTabFeatures(session, options.role ?? 'ccp', options);
 }
 
 export const core = {

@@ -4,10 +4,10 @@
  * are the chunk `connect-embed.js`, loaded here on demand (from beside this library) while the frame
  * loads; what the frame posts meanwhile is kept and handed over, so nothing is lost.
  */
+import { ContactEvents, EventType } from '../../shared/enums';
 import { ErrorType, TabRole, TransportKind, wireError } from '../../shared/protocol';
-import { getContext } from '../tab/context';
-import { claimInit, startLink } from '../tab/core';
 import { loadEmbedding } from '../tab/on-demand';
+import { currentSession, type TabSession } from '../tab/session';
 import { AutoTransport } from '../tab/choose';
 import type { IframeBridgeTransport } from './iframe-bridge';
 
@@ -33,39 +33,35 @@ export interface InitCCPOptions {
   ccpAckTimeout?: number;
 }
 
-let frame: HTMLIFrameElement | null = null;
-let stopLockService: (() => void) | null = null;
-let stopHolding: (() => void) | null = null;
-
 /** Messages kept while `connect-embed.js` loads. Before its bridge listens, a CCP frame posts `ready` and a few lock
  * requests (its leader lock, the steal guard, its tabs' liveness locks, the epoch): a few dozen. A thousand, like
  * the lock service's own bound, leaves room and still bounds what a misbehaving frame can make this page keep. */
 export const MAX_EARLY_FRAME_MESSAGES = 1000;
 
 /** Keeps what the frame posts (its window and origin only) until `take()` hands it over and stops keeping. */
-function holdFrameMessages(ccpFrame: HTMLIFrameElement, ccpOrigin: string): { take: () => MessageEvent[]; stop: () => void } {
+function holdFrameMessages(session: TabSession, ccpFrame: HTMLIFrameElement, ccpOrigin: string): { take: () => MessageEvent[]; stop: () => void } {
   const kept: MessageEvent[] = [];
   let dropped = 0;
   const listener = (e: MessageEvent): void => {
     if (e.source !== ccpFrame.contentWindow || e.origin !== ccpOrigin) return;
     if (kept.length < MAX_EARLY_FRAME_MESSAGES) kept.push(e);
-    else if (dropped++ === 0) getContext().log.warn('initCCP: the CCP frame posted over %s messages before the bridge loaded', MAX_EARLY_FRAME_MESSAGES);
+    else if (dropped++ === 0) session.context.log.warn('initCCP: the CCP frame posted over %s messages before the bridge loaded', MAX_EARLY_FRAME_MESSAGES);
   };
   addEventListener('message', listener);
-  const stop = (): void => removeEventListener('message', listener);
+  const stop = session.own(() => removeEventListener('message', listener));
   return { take: () => { stop(); return kept.splice(0); }, stop };
 }
 
 /** The bridge through `ccpFrame`, once `connect-embed.js` is loaded; rejects with a typed error when it cannot load
  * or the frame was removed meanwhile (terminate). */
-function openBridge(ccpFrame: HTMLIFrameElement, ccpOrigin: string, onRefused: (reason: string) => void): Promise<IframeBridgeTransport> {
-  const held = holdFrameMessages(ccpFrame, ccpOrigin);
-  stopHolding = held.stop;
+function openBridge(session: TabSession, ccpFrame: HTMLIFrameElement, ccpOrigin: string,
+  onRefused: (reason: string) => void): Promise<IframeBridgeTransport> {
+  const held = holdFrameMessages(session, ccpFrame, ccpOrigin);
   return loadEmbedding().then((api) => {
-    if (frame !== ccpFrame) throw wireError(ErrorType.NOT_CONNECTED, 'initCCP: the CCP frame was removed before the bridge loaded');
-    const session = api.open({ frame: ccpFrame, ccpOrigin, early: held.take(), onRefused });
-    stopLockService = session.stopLockService;
-    return session.transport;
+    if (session.frame !== ccpFrame) throw wireError(ErrorType.NOT_CONNECTED, 'initCCP: the CCP frame was removed before the bridge loaded');
+    const embedding = api.open({ frame: ccpFrame, ccpOrigin, early: held.take(), onRefused });
+    session.own(embedding.stopLockService);
+    return embedding.transport;
   }).finally(held.stop);
 }
 
@@ -82,26 +78,36 @@ function openBridge(ccpFrame: HTMLIFrameElement, ccpOrigin: string, onRefused: (
  */
 export function initCCP(container: HTMLElement, paramsIn: InitCCPOptions | string): void {
   const params: InitCCPOptions = typeof paramsIn === 'string' ? { ccpUrl: paramsIn } : paramsIn;
-  const { log, bus } = getContext();
+  const session = currentSession();
+  const { log, bus } = session.context;
   if (!params || typeof params.ccpUrl !== 'string') {
     log.error('initCCP: ccpUrl is required');
     return;
   }
-  if (!claimInit()) return;
+  if (!session.claim()) return;
   const ccpUrl = new URL(params.ccpUrl, location.href);
-  frame = document.createElement('iframe');
+  const frame = document.createElement('iframe');
+  session.frame = frame;
+  session.own(() => {
+    frame.remove();
+    session.frame = null;
+  });
   frame.src = ccpUrl.href;
   frame.title = 'Contact Control Panel';
   frame.allow = 'microphone; autoplay; clipboard-write';
   frame.style.cssText = 'width:100%;border:0;display:block;';
   const size = (): void => {
-    if (frame) frame.style.height = `${container.clientWidth < CCP_COMPACT_BELOW_PX ? CCP_COMPACT_HEIGHT_PX : CCP_HEIGHT_PX}px`;
+    frame.style.height = `${container.clientWidth < CCP_COMPACT_BELOW_PX ? CCP_COMPACT_HEIGHT_PX : CCP_HEIGHT_PX}px`;
   };
   size();
-  if (typeof ResizeObserver === 'function') new ResizeObserver(size).observe(container);
-  const bridge = openBridge(frame, ccpUrl.origin, (reason) => {
+  if (typeof ResizeObserver === 'function') {
+    const observer = new ResizeObserver(size);
+    observer.observe(container);
+    session.own(() => observer.disconnect());
+  }
+  const bridge = openBridge(session, frame, ccpUrl.origin, (reason) => {
     log.error('the CCP refused to be embedded here: %s', reason);
-    bus.trigger('access_denied', { reason });
+    bus.trigger(EventType.ACCESS_DENIED, { reason });
   }).then((t) => {
     t.configure({ softphone: params.softphone, chat: params.chat, pageOptions: params.pageOptions,
       loginPopup: params.loginPopup !== false, loginPopupAutoClose: !!(params.loginPopupAutoClose || params.loginOptions?.autoClose),
@@ -110,30 +116,21 @@ export function initCCP(container: HTMLElement, paramsIn: InitCCPOptions | strin
   });
   container.appendChild(frame);
 
-  if (params.onViewContact) bus.subscribe('contact::view', params.onViewContact);
+  if (params.onViewContact) bus.subscribe(ContactEvents.VIEW, params.onViewContact);
   // Connects once the bridge is loaded; a load failure rejects the connection with its typed error (logged below).
   const transport = new AutoTransport({ first: TransportKind.IFRAME, candidates: bridge.then((t) => [{ kind: TransportKind.IFRAME, create: () => t }]) });
-  startLink(transport, {
+  session.connect(transport, {
     role: TabRole.CRM, readPersisted: false, holdLock: false,
     synIntervalMs: params.ccpSynTimeout, ackTimeoutMs: params.ccpAckTimeout,
     restart: () => location.reload(),
   }).catch((e: unknown) => {
+    if (session.ended) return; // terminated while connecting
     log.error('initCCP: could not connect through the CCP frame: %j', e);
-    bus.trigger('ack_timeout', null);
+    bus.trigger(EventType.ACK_TIMEOUT, null);
   });
 }
 
 /** The CCP iframe created by `initCCP`, if any. */
 export function getCCPFrame(): HTMLIFrameElement | null {
-  return frame;
-}
-
-/** Removes the CCP iframe (terminate). */
-export function removeCCPFrame(): void {
-  stopHolding?.();
-  stopHolding = null;
-  stopLockService?.();
-  stopLockService = null;
-  frame?.remove();
-  frame = null;
+  return currentSession().frame;
 }

@@ -1,13 +1,15 @@
 /**
  * The tab's runtime context: the bus, the state, the logger and the link to the engine that every API object reads
- * at call time. The transport (core) calls `setUpstream`, feeds `state.apply(…)` and triggers every engine event
- * on `bus`; `resetContext()` starts over (terminate).
+ * at call time. It belongs to the current `TabSession` (`session.ts`): the session's link sets `upstream`, feeds
+ * `state.apply(…)` and triggers every engine event on `bus`; `resetContext()` ends the session and starts over.
  */
-import { EventType, AgentEvents } from '../../shared/enums';
 import type { MasterMethod, MasterResult } from '../../shared/protocol';
-import { EventBus } from '../api/event-bus';
-import { getLog, type Logger } from '../api/log';
-import { TabState, type EventPayloads, RAW_PAYLOADS } from '../api/state';
+import type { EventBus } from '../api/event-bus';
+import type { Logger } from '../api/log';
+import type { TabState } from '../api/state';
+import { currentSession, renewSession } from './session';
+
+export { setEventPayloads } from './session';
 
 /** What the API objects need from the engine link. */
 export interface Upstream {
@@ -29,31 +31,6 @@ export interface TabContext {
   muted: boolean;
 }
 
-let payloads: EventPayloads = RAW_PAYLOADS;
-
-function createContext(): TabContext {
-  const log = getLog();
-  const bus = new EventBus({ logger: log });
-  const ctx: TabContext = { bus, state: new TabState(bus, payloads, log), log, upstream: null, muted: false };
-  installMuteBridge(ctx);
-  return ctx;
-}
-
-/** A `mute` broadcast (from `agent.mute()` in any tab) becomes the shared mute status and `agent::mute_toggle`. */
-function installMuteBridge(ctx: TabContext): void {
-  ctx.bus.subscribe(EventType.MUTE, (data: unknown) => {
-    const mute = (data as { mute?: unknown } | null)?.mute;
-    if (typeof mute !== 'boolean') {
-      ctx.log.warn('Ignoring a mute event without a boolean "mute" field');
-      return;
-    }
-    ctx.muted = mute;
-    ctx.bus.trigger(AgentEvents.MUTE_TOGGLE, { muted: mute });
-  });
-}
-
-let ctx: TabContext = createContext();
-
 /**
  * The current context.
  *
@@ -61,24 +38,16 @@ let ctx: TabContext = createContext();
  * const { state, bus } = getContext();
  */
 export function getContext(): TabContext {
-  return ctx;
+  return currentSession().context;
 }
 
 /** Connects the API objects to the engine (null: disconnected; actions then fail with `NotConnectedError`). */
 export function setUpstream(upstream: Upstream | null): void {
-  ctx.upstream = upstream;
+  currentSession().context.upstream = upstream;
 }
 
-/** Drops every subscription and all state and starts a fresh context (terminate). The logger is kept. */
+/** Ends the current session (every subscription, all state, whatever it started) and starts a fresh one. The logger
+ * is kept. */
 export function resetContext(): TabContext {
-  ctx.bus.unsubscribeAll();
-  ctx.state.reset();
-  ctx = createContext();
-  return ctx;
-}
-
-/** Installs how raised events are turned into API objects (done once by the API module). */
-export function setEventPayloads(p: EventPayloads): void {
-  payloads = p;
-  ctx.state.payloads = p;
+  return renewSession().context;
 }

@@ -4,20 +4,17 @@
  * with `initCCP` and talks through it.
  */
 import { ConfigurationEvents, EventType } from '../../shared/enums';
-import { DownType, TabRole, TransportKind, type EngineInfo, type LogRecord, type StateFull } from '../../shared/protocol';
-import { getContext, resetContext, setUpstream } from './context';
-import { EngineLink, type LinkSink } from './engine-link';
+import { DownType, TabRole, TransportKind, type EngineInfo, type StateFull } from '../../shared/protocol';
+import { TabEvent } from '../../shared/tab-events';
+import type { TabState } from '../api/state';
 import { TransportChooser, type TransportChoice } from './choose';
-import { loadPersistedReader, loadRelay, PERSISTED_LOAD_DEADLINE_MS } from './on-demand';
+import { loadRelay } from './on-demand';
 import { parentOriginOf } from '../embed/parent-origin';
-import type { RelayApi, RelayHandle } from '../embed/relay-session';
-import { withDeadline, type Transport, type TransportInfo } from './transport';
+import type { RelayApi } from '../embed/relay-session';
+import { currentSession, renewSession, type TabSession } from './session';
+import type { Transport, TransportInfo } from './transport';
 import type { HostLocks } from '../../shared/engine-host';
 import type { TrustedOrigins } from './url-policy';
-
-/** Forwarding this tab's log entries to the engine in batches: once a second keeps the cost to one message per
- * second per tab at most, and a crash loses at most a second of entries. */
-export const LOG_FORWARD_INTERVAL_MS = 1000;
 
 export interface InitSharedWorkerOptions {
   /** URL of `connect-shared-worker.js`. Default: from the npm package, the file the app's bundler emitted for it (the
@@ -38,160 +35,39 @@ export interface InitSharedWorkerOptions {
   engineUrl?: string;
 }
 
-interface Running {
-  link: EngineLink;
-  logTimer: ReturnType<typeof setInterval> | null;
-  unsubscribeLog: () => void;
-  onPageHide: (e: PageTransitionEvent) => void;
-  onPageShow: (e: PageTransitionEvent) => void;
-}
+/** Where this library was loaded from, so the worker is found beside it (a CRM loads us cross-origin). */
+const scriptBase: string | null = typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement
+  && document.currentScript.src ? new URL('.', document.currentScript.src).href : null;
 
-let running: Running | null = null;
-/** Set synchronously by the init calls, so a second init is refused even while the first is still connecting. */
-let initialized = false;
-let connectedTabs = 0;
-let scriptBase: string | null = null;
-
-// Remember where this library was loaded from, so the worker is found beside it (a CRM loads us cross-origin).
-if (typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement && document.currentScript.src) {
-  scriptBase = new URL('.', document.currentScript.src).href;
-}
-
-/** The worker as the app's bundler emitted it: set by the ESM entry (`client/module.ts`), null in the UMD build. */
-let bundledWorkerUrl: string | null = null;
+/** The worker as the app's bundler emitted it: set once by the ESM entry (`client/module.ts`) as it loads, before
+ * any init; absent in the UMD build. A load-time fact, not part of any session. */
+const bundled: { workerUrl?: string } = {};
 
 /** Called once by the ESM entry with the URL of the package's `connect-shared-worker.js` (see `client/module.ts`). */
 export function setBundledWorkerUrl(url: string): void {
-  bundledWorkerUrl = url;
+  bundled.workerUrl ??= url;
 }
 
 function defaultWorkerUrl(): string {
-  if (bundledWorkerUrl) return bundledWorkerUrl;
+  if (bundled.workerUrl) return bundled.workerUrl;
   return scriptBase ? new URL('connect-shared-worker.js', scriptBase).href : '/connect-shared-worker.js';
 }
 
 /** This page's transports: the first chooses (and says so in the log); a leader change is a `transport` event. */
-function pageTransports(options: InitSharedWorkerOptions, workerUrl: string, approvedParent: Promise<string | null>): TransportChooser {
+function pageTransports(session: TabSession, options: InitSharedWorkerOptions, workerUrl: string,
+  approvedParent: Promise<string | null>): TransportChooser {
+  const { bus, log, state } = session.context;
   return new TransportChooser({
     approvedParent: () => approvedParent,
     choice: options.transport ?? 'auto', workerUrl, workerName: options.workerName,
     origin: location.origin,
-    seed: () => (getContext().state.version >= 0 ? { type: DownType.STATE, ...getState() } : null),
-    log: (level, text) => { getContext().log[level](text); },
+    seed: () => (state.version >= 0 ? { type: DownType.STATE, ...stateOf(state) } : null),
+    log: (level, text) => { log[level](text); },
     onChange: (info) => {
-      getContext().log.info('now on %s epoch %s (%s)', info.transport, info.epoch, info.leader ? 'leader' : 'follower');
-      getContext().bus.trigger(EventType.TRANSPORT, info);
+      log.info('now on %s epoch %s (%s)', info.transport, info.epoch, info.leader ? 'leader' : 'follower');
+      bus.trigger(EventType.TRANSPORT, info);
     },
   });
-}
-
-/** Where the link delivers: the tab's state, its bus and its logger. */
-function createSink(): LinkSink {
-  const { state, bus, log } = getContext();
-  return {
-    state: (msg, engineId) => state.apply(msg, engineId),
-    event: (event, data) => {
-      if (event === EventType.UPDATE_CONNECTED_CCPS) connectedTabs = (data as { length?: number } | null)?.length ?? connectedTabs;
-      if (event === 'link_error') {
-        log.warn('engine link: %s', JSON.stringify(data));
-        return;
-      }
-      bus.trigger(event, data);
-    },
-    logs: (records: LogRecord[]) => {
-      log.addRecords(records);
-      // EventType.LOG for the entries of the engine and of the other tabs, once per batch entry. Not for this tab's
-      // own entries: a subscriber that logs each event would otherwise feed itself in a loop.
-      const own = log.getSource();
-      for (const r of records) if (r.source !== own) bus.trigger(EventType.LOG, r);
-    },
-  };
-}
-
-export interface StartOptions {
-  role: TabRole;
-  /** Render the engine's persisted state (same origin only) while connecting. */
-  readPersisted: boolean;
-  /** Hold this tab's liveness lock here (a CRM's lock is held by its CCP frame instead). */
-  holdLock: boolean;
-  /** The lock manager to hold it with (default `navigator.locks`). */
-  locks?: () => Promise<HostLocks | undefined>;
-  synIntervalMs?: number;
-  ackTimeoutMs?: number;
-  /** To re-initialise after the page comes back from the back/forward cache. */
-  restart: () => void;
-}
-
-/** Connects this page's context to an engine over `transport`. Resolves once the engine welcomed the tab. */
-export async function startLink(transport: Transport, options: StartOptions): Promise<void> {
-  const ctx = getContext();
-  const persisted = options.readPersisted
-    ? await withDeadline(loadPersistedReader().then((read) => read()), PERSISTED_LOAD_DEADLINE_MS, 'connect-persisted.js')
-      .catch(() => null)
-    : null;
-  if (persisted && ctx.state.version < 0) ctx.state.apply({ ...persisted, stale: true });
-  const link = new EngineLink({
-    transport,
-    sink: createSink(),
-    role: options.role,
-    knownVersion: persisted?.version,
-    synIntervalMs: options.synIntervalMs,
-    ackTimeoutMs: options.ackTimeoutMs,
-    holdLock: options.holdLock,
-    locks: options.locks,
-  });
-  const pending: LogRecord[] = [];
-  const unsubscribeLog = ctx.log.onEntry((record: LogRecord) => { if (record.source !== 'engine') pending.push(record); });
-  const onPageHide = (e: PageTransitionEvent): void => {
-    // Going away (or into the back/forward cache): say goodbye now; the liveness lock covers crashes.
-    if (running?.link === link) stopRunning();
-    if (e.persisted) restoreOnShow = options.restart;
-  };
-  const onPageShow = (e: PageTransitionEvent): void => {
-    if (e.persisted && restoreOnShow && !running) {
-      const restart = restoreOnShow;
-      restoreOnShow = null;
-      removeEventListener('pageshow', onPageShow);
-      restart();
-    }
-  };
-  running = {
-    link,
-    unsubscribeLog,
-    onPageHide,
-    onPageShow,
-    logTimer: setInterval(() => { if (pending.length) link.log(pending.splice(0, pending.length)); }, LOG_FORWARD_INTERVAL_MS),
-  };
-  addEventListener('pagehide', onPageHide);
-  addEventListener('pageshow', onPageShow);
-  setUpstream({
-    request: (method, params) => link.request(method, params),
-    master: (method, topic) => link.master(method, topic),
-    broadcast: (event, data) => link.broadcast(event, data),
-    reloadConfiguration: () => link.reloadConfiguration(),
-  });
-  // Named before connecting, so that the engine's echo of this tab's first entries is recognised as ours.
-  ctx.log.setSource(link.tabId);
-  await link.connect();
-  const info = transport.info?.() ?? { transport: transport.kind };
-  ctx.log.info('connected to the engine over %s as tab %s%s', transport.kind, link.tabId,
-    info.epoch !== undefined ? ` (epoch ${info.epoch}, ${info.leader ? 'leader' : 'follower'})` : '');
-  ctx.bus.trigger(EventType.TRANSPORT, info);
-  ctx.bus.trigger(EventType.ACKNOWLEDGE, { id: link.tabId });
-  ctx.bus.trigger(EventType.INIT, null);
-}
-
-let restoreOnShow: (() => void) | null = null;
-
-function stopRunning(): void {
-  if (!running) return;
-  const r = running;
-  running = null;
-  if (r.logTimer) clearInterval(r.logTimer);
-  r.unsubscribeLog();
-  removeEventListener('pagehide', r.onPageHide);
-  r.link.close();
-  setUpstream(null);
 }
 
 /**
@@ -201,43 +77,45 @@ function stopRunning(): void {
  * connect.core.initSharedWorker();
  * connect.agent((agent) => console.log(agent.getState().name));
  */
-export function initSharedWorker(options: InitSharedWorkerOptions = {}): void {
-  if (!claimInit()) return;
-  const { log } = getContext();
+export function initSharedWorker(options: InitSharedWorkerOptions = {}): TabSession | null {
+  const session = currentSession();
+  if (!session.claim()) return null;
+  connectPage(session, options);
+  return session;
+}
+
+/** The connection of a page on the CCP origin: at init, and again when it comes back from the back/forward cache. */
+function connectPage(session: TabSession, options: InitSharedWorkerOptions): void {
+  const { log, bus } = session.context;
   const workerUrl = options.workerUrl ?? defaultWorkerUrl();
   const role = options.role === 'inspector' ? TabRole.INSPECTOR : options.role === 'page' ? TabRole.PAGE : TabRole.CCP;
   const parentOrigin = role === TabRole.CCP ? parentOriginOf(window) : null;
-  const served = role === TabRole.INSPECTOR ? Promise.resolve(undefined) : loadTrustedOrigins(!!parentOrigin);
+  const served = role === TabRole.INSPECTOR ? Promise.resolve(undefined) : loadTrustedOrigins(session, !!parentOrigin);
   const approvedParent = parentOrigin ? served.then((t) => (t === undefined ? undefined : t.approved.includes(parentOrigin) ? parentOrigin : null))
     : Promise.resolve(null);
-  const chooser = pageTransports(options, workerUrl, approvedParent.then((o) => o ?? null));
+  const chooser = pageTransports(session, options, workerUrl, approvedParent.then((o) => o ?? null));
   const createTransport = (): Transport => chooser.create();
   const locks = (): Promise<HostLocks | undefined> => chooser.tabLocks();
-  if (parentOrigin) startRelay(parentOrigin, approvedParent, createTransport, locks);
-  startLink(createTransport(), {
+  if (parentOrigin) startRelay(session, parentOrigin, approvedParent, createTransport, locks);
+  session.connect(createTransport(), {
     role, readPersisted: true, holdLock: true, locks, synIntervalMs: options.synIntervalMs, ackTimeoutMs: options.ackTimeoutMs,
-    restart: () => { initialized = false; initSharedWorker(options); },
+    restart: () => connectPage(session, options),
   }).catch((e: unknown) => {
+    if (session.ended) return; // terminated while connecting
     log.error('could not connect to the engine: %j', e);
-    getContext().bus.trigger('transport_error', e);
+    bus.trigger(TabEvent.TRANSPORT_ERROR, e);
   });
 }
 
 /**
- * Disconnects this page from the engine and forgets all state and subscriptions.
+ * Tears everything down: the engine link, subscriptions, state, and the CCP iframe of `initCCP`. The page's session
+ * ends with all it started (timers, listeners, relay, ringtone, login popup, locks); an idle one takes its place.
  *
  * @example
  * connect.core.terminate();
  */
 export function terminate(): void {
-  initialized = false;
-  stopRunning();
-  relay?.stop();
-  relay = null;
-  relayStarts++;
-  connectedTabs = 0;
-  trusted = { approved: [], login: [] };
-  resetContext();
+  renewSession();
 }
 
 /**
@@ -245,10 +123,10 @@ export function terminate(): void {
  * for the URL checks (`url-policy.ts`); undefined when the list cannot be read (logged as an error in a CCP frame,
  * which then does not bridge).
  */
-function loadTrustedOrigins(framed: boolean): Promise<TrustedOrigins | undefined> {
-  const { log } = getContext();
+function loadTrustedOrigins(session: TabSession, framed: boolean): Promise<TrustedOrigins | undefined> {
+  const { log } = session.context;
   return fetchTrustedOrigins().then(
-    (t) => { trusted = t; return t; },
+    (t) => { session.trusted = t; return t; },
     (e: unknown) => {
       if (framed) log.error('could not read the approved origins; not bridging').withException(e);
       else log.debug('could not read the trusted origins; URLs from options must be on this origin').withException(e);
@@ -259,47 +137,41 @@ function loadTrustedOrigins(framed: boolean): Promise<TrustedOrigins | undefined
 
 /** Running only in a CCP frame: relays for the parent page if its origin is approved. The relay is the chunk
  * `connect-relay.js`, loaded now (while the approved origins are read); if it cannot load, this page logs the typed
- * error (its own connection is unaffected) and the parent, which never hears `ready`, reports its own timeout. */
-function startRelay(parentOrigin: string, approvedParent: Promise<string | null | undefined>, createTransport: () => Transport,
-  locks: () => Promise<HostLocks | undefined>): void {
-  const { log, bus } = getContext();
-  const start = ++relayStarts;
+ * error (its own connection is unaffected) and the parent, which never hears `ready`, reports its own timeout. A
+ * relay whose chunk arrives after `terminate` is not started; the session stops a started one. */
+function startRelay(session: TabSession, parentOrigin: string, approvedParent: Promise<string | null | undefined>,
+  createTransport: () => Transport, locks: () => Promise<HostLocks | undefined>): void {
+  const { log, bus } = session.context;
   const relayApi = loadRelay().catch((e: unknown): RelayApi | null => {
     log.error('could not load the iframe relay; not bridging: %j', e);
     return null;
   });
   void Promise.all([approvedParent, relayApi]).then(([approved, api]) => {
-    if (approved === undefined || !api || start !== relayStarts) return;
+    if (approved === undefined || !api || session.ended) return;
     if (!approved) {
       log.warn('refusing to bridge to %s: not an approved origin', parentOrigin);
       api.refuseParent(parentOrigin, 'origin not approved');
       return;
     }
-    relay = api.startRelay({
+    const relay = api.startRelay({
       parentOrigin,
       createTransport,
       locks,
-      onConfigure: (opts) => { pageOptions = opts; bus.trigger(ConfigurationEvents.CONFIGURE, opts); },
+      onConfigure: (opts) => { session.pageOptions = opts; bus.trigger(ConfigurationEvents.CONFIGURE, opts); },
       onError: (e) => log.warn('bridge: %j', e),
     });
+    session.own(() => relay.stop());
   });
 }
 
-let relay: RelayHandle | null = null;
-/** Counts relay starts and terminates: a relay whose chunk arrives after `terminate` (or a restart) is not started. */
-let relayStarts = 0;
-let pageOptions: Record<string, unknown> = {};
-
 /** The page options a framing CRM passed to `initCCP` (`softphone`, `chat`, `pageOptions`). */
 export function getPageOptions(): Record<string, unknown> {
-  return pageOptions;
+  return currentSession().pageOptions;
 }
-
-let trusted: TrustedOrigins = { approved: [], login: [] };
 
 /** The origins the CCP server trusts, once read (none before: only this page's origin is trusted then). */
 export function getTrustedOrigins(): TrustedOrigins {
-  return trusted;
+  return currentSession().trusted;
 }
 
 async function fetchTrustedOrigins(): Promise<TrustedOrigins> {
@@ -311,17 +183,11 @@ async function fetchTrustedOrigins(): Promise<TrustedOrigins> {
 
 /** True once `initSharedWorker` (or `initCCP`) ran and `terminate` did not. */
 export function isInitialized(): boolean {
-  return initialized;
+  return currentSession().started;
 }
 
-/** Marks the library initialised; false (with a warning) when it already was. */
-export function claimInit(): boolean {
-  if (initialized) {
-    getContext().log.warn('connect.core is already initialised; ignoring the second call');
-    return false;
-  }
-  initialized = true;
-  return true;
+function stateOf(s: TabState): Omit<StateFull, 'type'> {
+  return { version: s.version, data: s.data, skew: s.skew, stale: s.stale };
 }
 
 /**
@@ -332,13 +198,12 @@ export function claimInit(): boolean {
  * const { version, data, stale } = connect.core.getState();
  */
 export function getState(): Omit<StateFull, 'type'> {
-  const s = getContext().state;
-  return { version: s.version, data: s.data, skew: s.skew, stale: s.stale };
+  return stateOf(currentSession().context.state);
 }
 
 /** The transport this page is on (`shared-worker`, `broadcast`, `in-page`, `iframe`), or null before it connects. */
 export function getTransportKind(): TransportKind | null {
-  return running?.link.transport.kind ?? null;
+  return currentSession().transport?.kind ?? null;
 }
 
 /** The transport, and for the broadcast fallback the leadership epoch and whether this page leads; null before
@@ -348,32 +213,32 @@ export function getTransportKind(): TransportKind | null {
  * const { transport, epoch, leader } = connect.core.getTransportInfo() ?? {};
  */
 export function getTransportInfo(): TransportInfo | null {
-  const t = running?.link.transport;
-  return t ? t.info?.() ?? { transport: t.kind } : null;
+  return currentSession().transportInfo();
 }
 
 /** This page's tab id in the engine (the original's `portStreamId`). */
 export function getTabId(): string | null {
-  return running?.link.tabId ?? null;
+  return currentSession().tabId;
 }
 
 /** How many tabs are connected to the engine (`update_connected_ccps`). */
 export function getNumberOfConnectedCCPs(): number {
-  return connectedTabs;
+  return currentSession().connectedTabs;
 }
 
 /** A picture of the engine (tabs, versions, skew, polls, topics) for the inspector. */
 export function inspect(): Promise<EngineInfo> {
+  const running = currentSession().inspect();
   if (!running) return Promise.reject({ type: 'NotConnectedError', message: 'not initialised' });
-  return running.link.inspect();
+  return running;
 }
 
 /** Hands the engine a fresh session (after a login popup, or in a frame without cookies). */
 export function supplySession(authToken: string, expiration?: number): void {
-  running?.link.session(authToken, expiration);
+  currentSession().supplySession(authToken, expiration);
 }
 
 /** Logout: the engine stops polling and every tab receives `terminated`. */
 export function logout(): void {
-  running?.link.terminate();
+  currentSession().logout();
 }

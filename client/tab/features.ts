@@ -5,10 +5,9 @@
  * runs neither: its CCP frame does, being on the CCP origin.
  */
 import { MasterMethod, wireError, ErrorType, type MasterResult } from '../../shared/protocol';
-import type { LoginPopupManager, LoginPopupOptions } from '../features/auth-popup';
-import { getContext } from './context';
-import { getPageOptions, getTabId, getTrustedOrigins, supplySession } from './core';
+import type { LoginPopupOptions } from '../features/auth-popup';
 import { loadLoginPopup, loadRingtone } from './on-demand';
+import { currentSession, type TabSession } from './session';
 import { AgentEvents, EventType, LoginPopupEvents } from '../../shared/enums';
 import { toWireError } from './transport';
 import { startRingtoneOnDemand, type RingtoneHandle } from '../features/ringtone-loader';
@@ -29,14 +28,9 @@ export interface TabFeatureOptions {
 
 export type FeatureRole = 'ccp' | 'page' | 'inspector';
 
-let ringtone: RingtoneHandle | null = null;
-let loginPopup: LoginPopupManager | null = null;
-/** Ends the wait for the login popup's chunk (terminate before it arrived). */
-let stopLoginLoad: (() => void) | null = null;
-
-/** The options in force now: the framing CRM's (if any) over this page's own. */
-function effective(init: TabFeatureOptions): TabFeatureOptions {
-  return { ...init, ...(getPageOptions() as TabFeatureOptions) };
+/** The options in force now: the framing CRM's (if any, as the session received them) over this page's own. */
+function effective(init: TabFeatureOptions, pageOptions: Record<string, unknown>): TabFeatureOptions {
+  return { ...init, ...(pageOptions as TabFeatureOptions) };
 }
 
 // The CRM's options crossed a frame boundary: only fields of the expected types are used.
@@ -61,8 +55,8 @@ function channelOf(x: unknown): RingtoneChannelOptions | undefined {
   return { disableRingtone: o.disableRingtone === true, ringtoneUrl: nonEmptyString(o.ringtoneUrl) };
 }
 
-export function loginOptionsOf(init: TabFeatureOptions): LoginPopupOptions {
-  const o = objectOf(effective(init));
+export function loginOptionsOf(init: TabFeatureOptions, pageOptions: Record<string, unknown> = {}): LoginPopupOptions {
+  const o = objectOf(effective(init, pageOptions));
   return {
     enabled: o.loginPopup !== false,
     loginUrl: nonEmptyString(o.loginUrl),
@@ -71,53 +65,54 @@ export function loginOptionsOf(init: TabFeatureOptions): LoginPopupOptions {
   };
 }
 
-export function ringtoneOptionsOf(init: TabFeatureOptions): RingtoneOptions {
-  const o = objectOf(effective(init));
+export function ringtoneOptionsOf(init: TabFeatureOptions, pageOptions: Record<string, unknown> = {}): RingtoneOptions {
+  const o = objectOf(effective(init, pageOptions));
   return { softphone: channelOf(o.softphone), chat: channelOf(o.chat) };
 }
 
-function master(method: MasterMethod, topic: string): Promise<MasterResult> {
-  const up = getContext().upstream;
-  return up ? up.master(method, topic) : Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'the tab is not connected to the engine'));
+function masterOf(session: TabSession) {
+  return (method: MasterMethod, topic: string): Promise<MasterResult> => {
+    const up = session.context.upstream;
+    return up ? up.master(method, topic) : Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'the tab is not connected to the engine'));
+  };
 }
 
-/** Starts the features of `role` (stopping any running ones first). */
-export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}): void {
-  stopTabFeatures();
+/** Starts the features of `role` for `session`, which stops them when it ends. */
+export function startTabFeatures(session: TabSession, role: FeatureRole, init: TabFeatureOptions = {}): void {
   if (typeof window === 'undefined' || role === 'inspector') return;
-  const ctx = getContext();
+  const ctx = session.context;
+  const master = masterOf(session);
   // The login popup is the chunk `connect-login.js`, loaded now. Until it is there, this tab only notes whether an
   // `auth_fail` is pending (the session back — data flowing, or a sign-in elsewhere — clears it).
   let authFailed = false;
-  let waiting = true;
   const pending = [
     ctx.bus.subscribe(EventType.AUTH_FAIL, () => { authFailed = true; }),
     ctx.bus.subscribe(AgentEvents.REFRESH, () => { authFailed = false; }),
     ctx.bus.subscribe(LoginPopupEvents.SIGNED_IN, () => { authFailed = false; }),
   ];
-  const stopWaiting = (): void => {
-    waiting = false;
+  session.loginLoading = true;
+  // Ends the wait for the login popup's chunk (terminate before it arrived).
+  const stopWaiting = session.own(() => {
+    session.loginLoading = false;
     for (const sub of pending) sub.unsubscribe();
-  };
-  stopLoginLoad = stopWaiting;
+  });
   loadLoginPopup().then((LoginPopup) => {
-    if (!waiting) return;
+    if (!session.loginLoading) return;
     stopWaiting();
-    stopLoginLoad = null;
-    loginPopup = new LoginPopup({
+    const loginPopup = new LoginPopup({
       bus: ctx.bus,
       log: ctx.log,
-      options: () => loginOptionsOf(init),
+      options: () => loginOptionsOf(init, session.pageOptions),
       eligible: () => window.parent !== window || ctx.state.initialized,
       master,
-      supplySession,
+      supplySession: (token, expiration) => session.supplySession(token, expiration),
       announce: (event, data) => {
-        const up = getContext().upstream;
+        const up = ctx.upstream;
         if (up) up.broadcast(event, data);
         else ctx.bus.trigger(event, data);
       },
-      tabId: getTabId,
-      loginOrigins: () => getTrustedOrigins().login,
+      tabId: () => session.tabId,
+      loginOrigins: () => session.trusted.login,
       host: {
         origin: location.origin,
         open: (url, name, features) => window.open(url, name, features),
@@ -125,15 +120,19 @@ export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}
         removeEventListener: (type, f) => window.removeEventListener(type, f),
       },
     });
+    session.loginPopup = loginPopup;
+    session.own(() => {
+      loginPopup.stop();
+      session.loginPopup = null;
+    });
     loginPopup.start({ authFailed });
   }, (e: unknown) => {
     stopWaiting();
-    stopLoginLoad = null;
     ctx.log.error('login popup: could not load it; this tab will not open one: %j', toWireError(e));
   });
   if (role !== 'ccp') return;
   // The ringtone is the chunk `connect-ringtone.js`, loaded now: CCP pages only ring.
-  ringtone = startRingtoneOnDemand({
+  const ringtone: RingtoneHandle = startRingtoneOnDemand({
     data: () => ({ data: ctx.state.current().data, stale: !!ctx.state.current().stale }),
     onChange: (f) => {
       ctx.state.addEventListener('change', f);
@@ -141,21 +140,12 @@ export function startTabFeatures(role: FeatureRole, init: TabFeatureOptions = {}
     },
     bus: ctx.bus,
     log: ctx.log,
-    options: () => ringtoneOptionsOf(init),
+    options: () => ringtoneOptionsOf(init, session.pageOptions),
     // Checked in the chunk (client/features/ringtone-gate.ts), which alone needs the check.
-    urls: { ownOrigin: location.origin, trusted: getTrustedOrigins },
+    urls: { ownOrigin: location.origin, trusted: () => session.trusted },
     checkMaster: (topic) => master(MasterMethod.CHECK, topic),
   }, loadRingtone);
-}
-
-/** Stops the ringtone and the login popup handling (terminate). */
-export function stopTabFeatures(): void {
-  ringtone?.stop();
-  ringtone = null;
-  stopLoginLoad?.();
-  stopLoginLoad = null;
-  loginPopup?.stop();
-  loginPopup = null;
+  session.own(() => ringtone.stop());
 }
 
 /**
@@ -167,8 +157,9 @@ export function stopTabFeatures(): void {
  * signInButton.onclick = () => connect.core.openLoginPopup();
  */
 export function openLoginPopup(): boolean {
+  const { loginPopup, loginLoading, context } = currentSession();
   if (!loginPopup) {
-    getContext().log.warn(stopLoginLoad
+    context.log.warn(loginLoading
       ? 'openLoginPopup: the login popup is still loading (connect-login.js); try again in a moment'
       : 'openLoginPopup: only pages on the CCP origin (initSharedWorker) can open the login popup');
     return false;
