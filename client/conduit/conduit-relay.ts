@@ -16,6 +16,7 @@ import type { HostLocks } from '../../shared/engine-host';
 import type { AgentData } from '../../shared/cti';
 import { applyDelta } from '../../shared/delta';
 import { AgentEvents, EventType } from '../../shared/enums';
+import { TabEvent } from '../../shared/tab-events';
 import {
   DownType, ENGINE_EVENTS, ErrorType, MasterMethod, TabRole, wireError,
   type LogRecord, type StateDelta, type StateFull, type WireError,
@@ -231,13 +232,13 @@ export class ConduitRelay {
 
   private onEngineEvent(event: string, data: unknown): void {
     switch (event) {
-      case 'link_error':
+      case TabEvent.LINK_ERROR:
         this.options.log('warn', `conduit: engine link: ${JSON.stringify(data)}`);
         return;
-      case 'ack_timeout':
+      case EventType.ACK_TIMEOUT:
         this.options.log('warn', 'conduit: the engine did not acknowledge; the link keeps trying');
         return;
-      case 'acknowledge':
+      case EventType.ACKNOWLEDGE:
       case ENGINE_EVENTS.MASTER_CHANGED:
         return; // ours, not the genuine library's vocabulary
       default:

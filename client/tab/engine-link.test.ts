@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { DownType, TAB_LOCK_PREFIX, TransportKind, type Down, type Hello, type Up, type Welcome } from '../../shared/protocol';
 import type { PostResult } from '../../shared/endpoint';
 import { EngineLink, type LinkSink } from './engine-link';
+import { TabEvent } from '../../shared/tab-events';
 import { FakeLockManager } from '../../testing/client/fake-locks';
 import type { Transport } from './transport';
 
@@ -45,7 +46,7 @@ class FakeTransport implements Transport {
 
 const sink = (): LinkSink & { errors: unknown[] } => {
   const errors: unknown[] = [];
-  return { errors, state: () => 'applied', event: (name, data) => { if (name === 'link_error') errors.push(data); }, logs: () => undefined };
+  return { errors, state: () => 'applied', event: (name, data) => { if (name === TabEvent.LINK_ERROR) errors.push(data); }, logs: () => undefined };
 };
 
 /** An engine that registers a tab at hello and, like the shipped ones before the fix, drops it when granted its lock. */

@@ -4,6 +4,8 @@
  * carries requests with deadlines so that every call settles.
  */
 import type { PostResult } from '../../shared/endpoint';
+import { EventType } from '../../shared/enums';
+import { TabEvent } from '../../shared/tab-events';
 import {
   DownType, ErrorType, MasterMethod, PROTOCOL_VERSION, TabRole, UpType, wireError,
   type Down, type EngineInfo, type LogRecord, type MasterResult, type Response, type StateDelta, type StateFull,
@@ -89,7 +91,7 @@ export class EngineLink {
     }, (msg) => this.onDown(msg), (w) => this.rewelcome(w));
     this.welcome = welcome;
     this.options.sink.state(welcome.state, welcome.engineId);
-    this.options.sink.event('update_connected_ccps', { length: welcome.tabCount });
+    this.options.sink.event(EventType.UPDATE_CONNECTED_CCPS, { length: welcome.tabCount });
     this.startKeepalive();
     return welcome;
   }
@@ -106,7 +108,7 @@ export class EngineLink {
    */
   private async relock(locks: HostLocks | undefined): Promise<void> {
     if (this.closed) return;
-    this.options.sink.event('link_error', wireError(ErrorType.NOT_CONNECTED,
+    this.options.sink.event(TabEvent.LINK_ERROR, wireError(ErrorType.NOT_CONNECTED,
       `another page of this origin took this tab's liveness lock; taking it back`));
     const lock = await this.takeLock(locks).catch(() => null);
     if (!lock) return; // the link closed while waiting
@@ -117,7 +119,7 @@ export class EngineLink {
     try {
       this.rewelcome(await rejoin.call(this.options.transport));
     } catch (e) {
-      this.options.sink.event('link_error', toWireError(e));
+      this.options.sink.event(TabEvent.LINK_ERROR, toWireError(e));
     }
   }
 
@@ -125,7 +127,7 @@ export class EngineLink {
   private rewelcome(welcome: Welcome): void {
     this.welcome = welcome;
     this.options.sink.state(welcome.state, welcome.engineId);
-    this.options.sink.event('update_connected_ccps', { length: welcome.tabCount });
+    this.options.sink.event(EventType.UPDATE_CONNECTED_CCPS, { length: welcome.tabCount });
   }
 
   /** Sends a CTI request; resolves with its data or rejects with a typed error. Always settles. */
@@ -204,9 +206,9 @@ export class EngineLink {
   private fire(msg: Up): void {
     this.post(msg, CONTROL_TIMEOUT_MS).then((res) => {
       if (res && (res as Response).type === DownType.RESPONSE && !(res as Response).ok) {
-        this.options.sink.event('link_error', (res as { error: WireError }).error);
+        this.options.sink.event(TabEvent.LINK_ERROR, (res as { error: WireError }).error);
       }
-    }, (e: WireError) => this.options.sink.event('link_error', e));
+    }, (e: WireError) => this.options.sink.event(TabEvent.LINK_ERROR, e));
   }
 
   private startKeepalive(): void {
@@ -214,8 +216,8 @@ export class EngineLink {
       intervalMs: this.options.synIntervalMs,
       timeoutMs: this.options.ackTimeoutMs,
       send: (seq) => this.options.transport.send({ type: UpType.SYNCHRONIZE, seq }),
-      onTimeout: () => this.options.sink.event('ack_timeout', null),
-      onRestored: () => this.options.sink.event('acknowledge', { id: this.tabId }),
+      onTimeout: () => this.options.sink.event(EventType.ACK_TIMEOUT, null),
+      onRestored: () => this.options.sink.event(EventType.ACKNOWLEDGE, { id: this.tabId }),
     });
     this.keepalive.start();
   }
@@ -251,7 +253,7 @@ export class EngineLink {
     if (this.resyncing) return;
     this.resyncing = true;
     this.post({ type: UpType.RESYNC }, CONTROL_TIMEOUT_MS)
-      .catch((e: WireError) => this.options.sink.event('link_error', e))
+      .catch((e: WireError) => this.options.sink.event(TabEvent.LINK_ERROR, e))
       .finally(() => { this.resyncing = false; });
   }
 }
