@@ -21,6 +21,9 @@ export class IframeBridgeTransport implements Transport {
   private readonly pending = new Map<number, Pending>();
   private ready: Promise<void>;
   private markReady!: () => void;
+  /** Rejects when the bridge closes: a wait for `ready` ends then (terminate), not at its deadline. */
+  private readonly closing: Promise<never>;
+  private markClosed!: (e: WireError) => void;
   private hello: Hello | null = null;
   private onDown: ((msg: Down) => void) | null = null;
   private closed = false;
@@ -31,13 +34,15 @@ export class IframeBridgeTransport implements Transport {
   constructor(private readonly frame: HTMLIFrameElement, private readonly ccpOrigin: string,
     private readonly onRefused: (reason: string) => void = () => undefined) {
     this.ready = new Promise((r) => { this.markReady = r; });
+    this.closing = new Promise<never>((_, reject) => { this.markClosed = reject; });
+    this.closing.catch(() => undefined);
     addEventListener('message', this.listener);
   }
 
   async connect(hello: Hello, onDown: (msg: Down) => void): Promise<Welcome> {
     this.hello = hello;
     this.onDown = onDown;
-    await withDeadline(this.ready, FRAME_READY_TIMEOUT_MS, 'CCP frame');
+    await withDeadline(Promise.race([this.ready, this.closing]), FRAME_READY_TIMEOUT_MS, 'CCP frame');
     const welcome = await this.call({ source: BRIDGE_SOURCE, type: BridgeType.HELLO, id: this.nextId++, hello }, FRAME_READY_TIMEOUT_MS) as Welcome;
     this.welcomed = true;
     return welcome;
@@ -60,6 +65,7 @@ export class IframeBridgeTransport implements Transport {
   close(): void {
     this.closed = true;
     removeEventListener('message', this.listener);
+    this.markClosed(wireError(ErrorType.NOT_CONNECTED, 'bridge closed'));
     for (const p of this.pending.values()) p.reject(wireError(ErrorType.NOT_CONNECTED, 'bridge closed'));
     this.pending.clear();
   }

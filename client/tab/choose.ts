@@ -93,6 +93,8 @@ export interface AutoOptions {
  */
 export class AutoTransport implements Transport {
   private active: Transport | null = null;
+  /** The candidate trying to connect: closed with this transport (a terminate while it waits for its engine). */
+  private trying: Transport | null = null;
   private closed = false;
 
   constructor(private readonly o: AutoOptions) {}
@@ -113,12 +115,16 @@ export class AutoTransport implements Transport {
         let t: Transport | null = null;
         try {
           t = await candidate.create();
+          if (this.closed) { t.close(); break; }
+          this.trying = t;
           const welcome = await t.connect(hello, onDown, onReconnect);
+          this.trying = null;
           if (this.closed) { t.close(); break; }
           this.active = t;
           this.o.onChosen?.(t.kind);
           return welcome;
         } catch (e) {
+          this.trying = null;
           t?.close();
           last = toWireError(e);
           this.o.onFallback?.(candidate.kind, last);
@@ -142,6 +148,7 @@ export class AutoTransport implements Transport {
   close(): void {
     this.closed = true;
     this.active?.close();
+    this.trying?.close();
   }
 }
 
