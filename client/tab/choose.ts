@@ -177,7 +177,7 @@ export interface ChooserOptions {
  *
  * @example
  * const chooser = new TransportChooser({ choice: 'auto', workerUrl, origin: location.origin, log });
- * startLink(chooser.create(), …);
+ * session.connect(chooser.create(), …);
  */
 export class TransportChooser {
   private chosen: Promise<TransportKind> | null = null;
