@@ -20,9 +20,10 @@ import { Contact, ContactSnapshot, type ContactCallback } from './contact';
 import { getContext, setEventPayloads } from '../tab/context';
 import { Address, Endpoint } from './endpoint';
 import { EventBus, registerPayloadRehydrator, Subscription, type EventCallback } from './event-bus';
-import { asWireError, BaseError, ContactNotFoundError, SoftphoneError, StateError, ValidationError, ValueError } from './errors';
+import { BaseError, ContactNotFoundError, SoftphoneError, StateError, ValidationError, ValueError } from './errors';
 import { getLog, LogEntry, Logger } from './log';
 import { deepCopy, hitch, isFunction, makeEnum, makeNamespacedEnum } from './util';
+import { toWireError } from '../../shared/errors';
 
 /** Makes raised events carry API objects, and cross-tab event data come back as them. */
 export function installApiPayloads(): void {
@@ -126,7 +127,7 @@ export function becomeMaster(topic: string, ok?: MasterCallback, fail?: (error: 
     (r) => (r.isMaster
       ? callSafely(ok, `becomeMaster(${topic})`, r)
       : callSafely(fail, `becomeMaster(${topic}) failure`, { type: 'MasterError', message: `Could not become master of ${topic}` })),
-    (e: unknown) => callSafely(fail, `becomeMaster(${topic}) failure`, asWireError(e)),
+    (e: unknown) => callSafely(fail, `becomeMaster(${topic}) failure`, toWireError(e)),
   );
 }
 

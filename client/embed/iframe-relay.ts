@@ -12,7 +12,8 @@ import { TokenBucket, type RateLimit } from '../../shared/rate-limit';
 import type { HostLocks } from '../../shared/engine-host';
 import { holdTabLock, type HeldLock } from '../tab/liveness';
 import { asBridgeMessage, BRIDGE_SOURCE, BridgeType, type BridgeMessage } from './bridge-protocol';
-import { toWireError, type Transport } from '../tab/transport';
+import { type Transport } from '../tab/transport';
+import { toWireError } from '../../shared/errors';
 
 /** How often the CRM may open a relay (`hello`): a CRM page says hello once per load, and again only after the frame
  * reloads; each hello costs a new engine connection and a Web Lock, so a page repeating it in a loop is refused. */

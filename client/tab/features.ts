@@ -10,7 +10,7 @@ import { getContext } from './context';
 import { getPageOptions, getTabId, getTrustedOrigins, supplySession } from './core';
 import { loadLoginPopup, loadRingtone } from './on-demand';
 import { AgentEvents, EventType, LoginPopupEvents } from '../../shared/enums';
-import { toWireError } from './transport';
+import { toWireError } from '../../shared/errors';
 import { startRingtoneOnDemand, type RingtoneHandle } from '../features/ringtone-loader';
 import type { RingtoneChannelOptions, RingtoneOptions } from '../features/ringtone-rules';
 
