@@ -9,6 +9,7 @@ import { defaultConfig } from './config';
 import { sendJson } from './http';
 import { resolveInside } from './static-files';
 import { createReadStream, promises as fs } from 'node:fs';
+import { ServiceException } from '../shared/cti';
 
 export interface CrmServerOptions {
   /** Env `CRM_PORT`, default 8081; 0 picks a free port. */
@@ -46,7 +47,7 @@ function configScript(ccpUrl: string): string {
 
 async function serveFile(res: http.ServerResponse, file: string | undefined, head: boolean): Promise<void> {
   const stat = file ? await fs.stat(file).catch(() => undefined) : undefined;
-  if (!file || !stat?.isFile()) return sendJson(res, 404, { type: 'ResourceNotFoundException', message: 'not found' });
+  if (!file || !stat?.isFile()) return sendJson(res, 404, { type: ServiceException.RESOURCE_NOT_FOUND, message: 'not found' });
   res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
     'Content-Length': stat.size, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
   if (head) return void res.end();

@@ -3,6 +3,7 @@
  * transport failures get the protocol's own types (`NetworkError`, `TimeoutError`).
  */
 import { ErrorType } from '../shared/protocol';
+import { ServiceException } from '../shared/cti';
 
 /** Thrown by CTI calls and the auth provider; crosses to tabs as `{type, message}`. */
 export class CtiError extends Error {
@@ -21,7 +22,7 @@ export class CtiError extends Error {
 
 /** The error aborted on purpose by the caller (engine stopping); never reported to tabs. */
 export const ABORTED = 'AbortError';
-export const THROTTLED = 'ThrottlingException';
+export const THROTTLED = ServiceException.THROTTLING;
 
 /** Any thrown value as a `CtiError`. */
 export function asCtiError(e: unknown): CtiError {

@@ -12,7 +12,7 @@ import {
   MediaType, RingtoneEvents, SoftphoneCallType, SoftphoneErrorTypes,
 } from '../../shared/enums';
 import { contactEventName } from '../../shared/events';
-import { MasterMethod, type MasterResult, type WireError } from '../../shared/protocol';
+import { ErrorType, MasterMethod, wireError, type MasterResult, type WireError } from '../../shared/protocol';
 import { callSafely } from './action';
 import { Agent, AgentSnapshot, type AgentCallback } from './agent';
 import { BaseConnection, ChatConnection, ConnectionSnapshot, TaskConnection, VoiceConnection } from './connection';
@@ -120,7 +120,7 @@ export function ifMaster(topic: string, fTrue: MasterCallback, fElse?: MasterCal
 export function becomeMaster(topic: string, ok?: MasterCallback, fail?: (error: WireError) => void): void {
   const { upstream } = getContext();
   if (!upstream) {
-    queueMicrotask(() => callSafely(fail, `becomeMaster(${topic}) failure`, { type: 'NotConnectedError', message: 'The tab is not connected to the engine' }));
+    queueMicrotask(() => callSafely(fail, `becomeMaster(${topic}) failure`, wireError(ErrorType.NOT_CONNECTED, 'The tab is not connected to the engine')));
     return;
   }
   upstream.master(MasterMethod.BECOME, topic).then(

@@ -235,10 +235,10 @@ export class ConduitRelay {
       case 'link_error':
         this.options.log('warn', `conduit: engine link: ${JSON.stringify(data)}`);
         return;
-      case 'ack_timeout':
+      case EventType.ACK_TIMEOUT:
         this.options.log('warn', 'conduit: the engine did not acknowledge; the link keeps trying');
         return;
-      case 'acknowledge':
+      case EventType.ACKNOWLEDGE:
       case ENGINE_EVENTS.MASTER_CHANGED:
         return; // ours, not the genuine library's vocabulary
       default:

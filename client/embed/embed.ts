@@ -4,6 +4,7 @@
  * are the chunk `connect-embed.js`, loaded here on demand (from beside this library) while the frame
  * loads; what the frame posts meanwhile is kept and handed over, so nothing is lost.
  */
+import { ContactEvents, EventType } from '../../shared/enums';
 import { ErrorType, TabRole, TransportKind, wireError } from '../../shared/protocol';
 import { getContext } from '../tab/context';
 import { claimInit, startLink } from '../tab/core';
@@ -101,7 +102,7 @@ export function initCCP(container: HTMLElement, paramsIn: InitCCPOptions | strin
   if (typeof ResizeObserver === 'function') new ResizeObserver(size).observe(container);
   const bridge = openBridge(frame, ccpUrl.origin, (reason) => {
     log.error('the CCP refused to be embedded here: %s', reason);
-    bus.trigger('access_denied', { reason });
+    bus.trigger(EventType.ACCESS_DENIED, { reason });
   }).then((t) => {
     t.configure({ softphone: params.softphone, chat: params.chat, pageOptions: params.pageOptions,
       loginPopup: params.loginPopup !== false, loginPopupAutoClose: !!(params.loginPopupAutoClose || params.loginOptions?.autoClose),
@@ -110,7 +111,7 @@ export function initCCP(container: HTMLElement, paramsIn: InitCCPOptions | strin
   });
   container.appendChild(frame);
 
-  if (params.onViewContact) bus.subscribe('contact::view', params.onViewContact);
+  if (params.onViewContact) bus.subscribe(ContactEvents.VIEW, params.onViewContact);
   // Connects once the bridge is loaded; a load failure rejects the connection with its typed error (logged below).
   const transport = new AutoTransport({ first: TransportKind.IFRAME, candidates: bridge.then((t) => [{ kind: TransportKind.IFRAME, create: () => t }]) });
   startLink(transport, {
@@ -119,7 +120,7 @@ export function initCCP(container: HTMLElement, paramsIn: InitCCPOptions | strin
     restart: () => location.reload(),
   }).catch((e: unknown) => {
     log.error('initCCP: could not connect through the CCP frame: %j', e);
-    bus.trigger('ack_timeout', null);
+    bus.trigger(EventType.ACK_TIMEOUT, null);
   });
 }
 

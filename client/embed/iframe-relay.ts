@@ -91,7 +91,7 @@ export class IframeRelay {
         await this.answer(msg.id, () => {
           const checked = validateUp(msg.msg);
           if (!checked.ok) throw checked.error;
-          if (!this.transport) throw { type: 'NotConnectedError', message: 'no relay open: send hello first' };
+          if (!this.transport) throw wireError(ErrorType.NOT_CONNECTED, 'no relay open: send hello first');
           return this.transport.post(checked.value, Math.min(Math.max(Number(msg.timeoutMs) || 0, 1), 120_000));
         });
         return;
@@ -112,7 +112,7 @@ export class IframeRelay {
   private async openRelay(helloIn: unknown): Promise<unknown> {
     const checked = validateUp(helloIn);
     if (!checked.ok) throw checked.error;
-    if (checked.value.type !== 'hello') throw { type: 'ValidationError', message: 'hello.type must be "hello"' };
+    if (checked.value.type !== 'hello') throw wireError(ErrorType.VALIDATION, 'hello.type must be "hello"');
     const generation = ++this.generation;
     this.closeRelay();
     const hello = { ...checked.value, role: TabRole.CRM }; // whatever role the page claims, it speaks as a CRM

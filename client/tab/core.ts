@@ -4,7 +4,7 @@
  * with `initCCP` and talks through it.
  */
 import { ConfigurationEvents, EventType } from '../../shared/enums';
-import { DownType, TabRole, TransportKind, type EngineInfo, type LogRecord, type StateFull } from '../../shared/protocol';
+import { DownType, ErrorType, TabRole, TransportKind, type EngineInfo, type LogRecord, type StateFull, wireError } from '../../shared/protocol';
 import { getContext, resetContext, setUpstream } from './context';
 import { EngineLink, type LinkSink } from './engine-link';
 import { TransportChooser, type TransportChoice } from './choose';
@@ -364,7 +364,7 @@ export function getNumberOfConnectedCCPs(): number {
 
 /** A picture of the engine (tabs, versions, skew, polls, topics) for the inspector. */
 export function inspect(): Promise<EngineInfo> {
-  if (!running) return Promise.reject({ type: 'NotConnectedError', message: 'not initialised' });
+  if (!running) return Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'not initialised'));
   return running.link.inspect();
 }
 

@@ -9,6 +9,7 @@ import {
   type Down, type EngineInfo, type LogRecord, type MasterResult, type Response, type StateDelta, type StateFull,
   type Up, type Welcome, type WireError,
 } from '../../shared/protocol';
+import { EventType } from '../../shared/enums';
 import { Keepalive } from './keepalive';
 import type { HostLocks } from '../../shared/engine-host';
 import { holdTabLock, type HeldLock } from './liveness';
@@ -90,7 +91,7 @@ export class EngineLink {
     }, (msg) => this.onDown(msg), (w) => this.rewelcome(w));
     this.welcome = welcome;
     this.options.sink.state(welcome.state, welcome.engineId);
-    this.options.sink.event('update_connected_ccps', { length: welcome.tabCount });
+    this.options.sink.event(EventType.UPDATE_CONNECTED_CCPS, { length: welcome.tabCount });
     this.startKeepalive();
     return welcome;
   }
@@ -126,7 +127,7 @@ export class EngineLink {
   private rewelcome(welcome: Welcome): void {
     this.welcome = welcome;
     this.options.sink.state(welcome.state, welcome.engineId);
-    this.options.sink.event('update_connected_ccps', { length: welcome.tabCount });
+    this.options.sink.event(EventType.UPDATE_CONNECTED_CCPS, { length: welcome.tabCount });
   }
 
   /** Sends a CTI request; resolves with its data or rejects with a typed error. Always settles. */
@@ -215,8 +216,8 @@ export class EngineLink {
       intervalMs: this.options.synIntervalMs,
       timeoutMs: this.options.ackTimeoutMs,
       send: (seq) => this.options.transport.send({ type: UpType.SYNCHRONIZE, seq }),
-      onTimeout: () => this.options.sink.event('ack_timeout', null),
-      onRestored: () => this.options.sink.event('acknowledge', { id: this.tabId }),
+      onTimeout: () => this.options.sink.event(EventType.ACK_TIMEOUT, null),
+      onRestored: () => this.options.sink.event(EventType.ACKNOWLEDGE, { id: this.tabId }),
     });
     this.keepalive.start();
   }
