@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { defaultConfig } from './config';
+import { GuardErrorType } from './errors';
 import { sendJson } from './http';
 import { resolveInside } from './static-files';
 import { createReadStream, promises as fs } from 'node:fs';
@@ -69,7 +70,7 @@ export async function startCrmServer(opts: CrmServerOptions): Promise<RunningCrm
   const script = configScript(opts.ccpUrl);
   const server = http.createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://crm.invalid').pathname;
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { type: 'MethodNotAllowedException', message: 'GET only' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { type: GuardErrorType.METHOD_NOT_ALLOWED, message: 'GET only' });
     if (pathname === '/config.js') {
       res.writeHead(200, { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'no-cache',
         'Content-Length': Buffer.byteLength(script) });
