@@ -7,7 +7,7 @@
  * input, 401 no control token, 403 foreign page, 404 unknown thing, 409 conflicting state).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ContactType } from '../shared/enums';
+import { ContactType, CTIExceptions } from '../shared/enums';
 import type { CtiApi } from './api';
 import { sessionCookie, type AuthService, type CookieOptions } from './auth';
 import { ControlApiMode } from './config';
@@ -84,7 +84,7 @@ function asConflict<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof CtiError && err.type === 'InvalidStateException') throw controlConflict(err.type, err.message);
+    if (err instanceof CtiError && err.type === CTIExceptions.INVALID_STATE_EXCEPTION) throw controlConflict(err.type, err.message);
     throw err;
   }
 }

@@ -6,9 +6,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { defaultConfig } from './config';
+import { GuardErrorType } from './errors';
 import { sendJson } from './http';
 import { resolveInside } from './static-files';
 import { createReadStream, promises as fs } from 'node:fs';
+import { ServiceException } from '../shared/cti';
 
 export interface CrmServerOptions {
   /** Env `CRM_PORT`, default 8081; 0 picks a free port. */
@@ -46,7 +48,7 @@ function configScript(ccpUrl: string): string {
 
 async function serveFile(res: http.ServerResponse, file: string | undefined, head: boolean): Promise<void> {
   const stat = file ? await fs.stat(file).catch(() => undefined) : undefined;
-  if (!file || !stat?.isFile()) return sendJson(res, 404, { type: 'ResourceNotFoundException', message: 'not found' });
+  if (!file || !stat?.isFile()) return sendJson(res, 404, { type: ServiceException.RESOURCE_NOT_FOUND, message: 'not found' });
   res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
     'Content-Length': stat.size, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
   if (head) return void res.end();
@@ -68,7 +70,7 @@ export async function startCrmServer(opts: CrmServerOptions): Promise<RunningCrm
   const script = configScript(opts.ccpUrl);
   const server = http.createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://crm.invalid').pathname;
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { type: 'MethodNotAllowedException', message: 'GET only' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { type: GuardErrorType.METHOD_NOT_ALLOWED, message: 'GET only' });
     if (pathname === '/config.js') {
       res.writeHead(200, { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'no-cache',
         'Content-Length': Buffer.byteLength(script) });

@@ -2,14 +2,15 @@
  * Typed errors of the backend. The CTI API sends them as `{"__type": "<Name>Exception", "message": …}`; the control
  * API sends the same body plus `type` (the house shape `{type, message}`), so both clients read one field.
  */
-import type { CtiErrorBody } from '../shared/cti';
+import { ServiceException, type CtiErrorBody } from '../shared/cti';
+import { CTIExceptions } from '../shared/enums';
 
 /** Error types of the backend's own defences (issue #12), sent as `{type, message}` like every other error. */
 export enum GuardErrorType {
   /** The request's Host is not a name this server is configured for (DNS rebinding, stray proxies): 421. */
   MISDIRECTED = 'MisdirectedRequestException',
   /** A page of another origin (an approved CRM included) on a same-origin-only route: 403. */
-  ACCESS_DENIED = 'AccessDeniedException',
+  ACCESS_DENIED = CTIExceptions.ACCESS_DENIED_EXCEPTION,
   /** The control API is open beyond loopback and the call lacks the start-up `X-Control-Token`: 401. */
   CONTROL_TOKEN_REQUIRED = 'ControlTokenRequiredException',
   /** Too many failed logins for this username or client address: 429 with `Retry-After`. */
@@ -31,18 +32,18 @@ export class CtiError extends Error {
   }
 }
 
-export const validationError = (message: string): CtiError => new CtiError('ValidationException', message, 400);
-export const invalidState = (message: string): CtiError => new CtiError('InvalidStateException', message, 400);
-export const badEndpoint = (message: string): CtiError => new CtiError('BadEndpointException', message, 400);
-export const notFound = (message: string): CtiError => new CtiError('ResourceNotFoundException', message, 400);
-export const unauthorized = (message: string): CtiError => new CtiError('UnauthorizedException', message, 401);
-export const accessDenied = (message: string): CtiError => new CtiError('AccessDeniedException', message, 403);
-export const paginationError = (message: string): CtiError => new CtiError('PaginationException', message, 400);
+export const validationError = (message: string): CtiError => new CtiError(ServiceException.VALIDATION, message, 400);
+export const invalidState = (message: string): CtiError => new CtiError(CTIExceptions.INVALID_STATE_EXCEPTION, message, 400);
+export const badEndpoint = (message: string): CtiError => new CtiError(CTIExceptions.BAD_ENDPOINT_EXCEPTION, message, 400);
+export const notFound = (message: string): CtiError => new CtiError(ServiceException.RESOURCE_NOT_FOUND, message, 400);
+export const unauthorized = (message: string): CtiError => new CtiError(CTIExceptions.UNAUTHORIZED_EXCEPTION, message, 401);
+export const accessDenied = (message: string): CtiError => new CtiError(CTIExceptions.ACCESS_DENIED_EXCEPTION, message, 403);
+export const paginationError = (message: string): CtiError => new CtiError(CTIExceptions.PAGINATION_EXCEPTION, message, 400);
 export const invalidConfiguration = (message: string): CtiError =>
-  new CtiError('InvalidConfigurationException', message, 400);
+  new CtiError(CTIExceptions.INVALID_CONFIGURATION_EXCEPTION, message, 400);
 
 /** Control-API variants: same types, REST-style statuses (404 unknown thing, 409 conflicting state). */
-export const controlNotFound = (message: string): CtiError => new CtiError('ResourceNotFoundException', message, 404);
+export const controlNotFound = (message: string): CtiError => new CtiError(ServiceException.RESOURCE_NOT_FOUND, message, 404);
 export const controlConflict = (type: string, message: string): CtiError => new CtiError(type, message, 409);
 
 export const misdirected = (message: string): CtiError => new CtiError(GuardErrorType.MISDIRECTED, message, 421);
@@ -57,5 +58,5 @@ export const methodNotAllowed = (message: string): CtiError => new CtiError(Guar
 /** Anything thrown that is not a CtiError is a bug: it becomes a 500 and is logged, never a crash. */
 export function asCtiError(err: unknown): CtiError {
   if (err instanceof CtiError) return err;
-  return new CtiError('InternalServiceException', 'internal error', 500);
+  return new CtiError(ServiceException.INTERNAL_SERVICE, 'internal error', 500);
 }

@@ -3,7 +3,8 @@
  * a chosen status and exception, or the service "down" (connections dropped). `operations` limits a fault to
  * some CTI operations. Used by demos, the e2e suite and users' own resilience tests.
  */
-import { CTI_OPERATIONS } from '../shared/cti';
+import { CTI_OPERATIONS, ServiceException } from '../shared/cti';
+import { CTIExceptions } from '../shared/enums';
 import { CtiError, validationError } from './errors';
 import {
   optionalBoolean, optionalNumber, optionalString, requireStringArray, type JsonObject,
@@ -22,10 +23,10 @@ export interface FaultSpec {
 const MAX_LATENCY_MS = 120_000;
 
 const DEFAULT_ERROR_TYPES: Readonly<Record<number, string>> = {
-  401: 'UnauthorizedException',
-  403: 'AccessDeniedException',
-  429: 'ThrottlingException',
-  503: 'ServiceUnavailableException',
+  401: CTIExceptions.UNAUTHORIZED_EXCEPTION,
+  403: CTIExceptions.ACCESS_DENIED_EXCEPTION,
+  429: ServiceException.THROTTLING,
+  503: ServiceException.SERVICE_UNAVAILABLE,
 };
 
 /** Checks a `POST /sim/faults` body; errors name the field. */
@@ -89,7 +90,7 @@ export class FaultInjector {
     const rate = this.spec.errorRate ?? 0;
     if (rate <= 0 || !this.applies(op) || this.random() >= rate) return undefined;
     const status = this.spec.status ?? 500;
-    const type = this.spec.errorType ?? DEFAULT_ERROR_TYPES[status] ?? 'InternalServiceException';
+    const type = this.spec.errorType ?? DEFAULT_ERROR_TYPES[status] ?? ServiceException.INTERNAL_SERVICE;
     return new CtiError(type, `injected fault (${status} ${type})`, status);
   }
 }

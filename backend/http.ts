@@ -4,6 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CtiError, validationError } from './errors';
+import { ServiceException } from '../shared/cti';
 
 /**
  * Largest request body accepted: the biggest legitimate request is a SendClientLogs batch (hundreds of lines of a
@@ -15,7 +16,7 @@ const MAX_DRAIN_BYTES = 8 * 1024 * 1024;
 
 export class BodyTooLargeError extends CtiError {
   constructor(limit: number) {
-    super('ValidationException', `request body exceeds ${limit} bytes`, 400);
+    super(ServiceException.VALIDATION, `request body exceeds ${limit} bytes`, 400);
   }
 }
 

@@ -5,13 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ControlApiMode } from './config';
-import { startHarness, type Harness } from '../testing/backend/test-kit';
+import { CRM_ORIGIN, startHarness, type Harness } from '../testing/backend/test-kit';
 
-const CRM = 'http://127.0.0.1:8081';
 
 describe('attack 3: control API and approved CRM origins', () => {
   let h: Harness;
-  before(async () => { h = await startHarness({ approvedOrigins: [CRM] }); });
+  before(async () => { h = await startHarness({ approvedOrigins: [CRM_ORIGIN] }); });
   after(() => h.close());
 
   test('an approved CRM origin may not reset, inject faults, expire sessions or log in', async () => {
@@ -19,7 +18,7 @@ describe('attack 3: control API and approved CRM origins', () => {
     for (const [method, path, body] of [['POST', '/sim/reset', undefined], ['POST', '/sim/faults', { down: true }],
       ['POST', '/sim/agents/agent1/expire-session', undefined], ['POST', '/sim/login', { username: 'agent2' }],
       ['GET', '/sim/stats', undefined]] as const) {
-      const res = await h.control(method, path, body, { Origin: CRM });
+      const res = await h.control(method, path, body, { Origin: CRM_ORIGIN });
       assert.equal(res.status, 403, `${method} ${path}`);
       assert.equal(res.body.type, 'AccessDeniedException', `${method} ${path}`);
       assert.equal(res.headers.get('access-control-allow-origin'), null);

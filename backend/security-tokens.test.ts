@@ -5,10 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { rawRequest, startHarness, type Harness } from '../testing/backend/test-kit';
+import { CRM_ORIGIN, CROSS_SITE_CRM_ORIGIN, rawRequest, startHarness, type Harness } from '../testing/backend/test-kit';
 
-const CRM = 'http://127.0.0.1:8081';
-const CROSS_SITE_CRM = 'http://localhost:8081';
 
 function formLogin(h: Harness, username: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${h.url}/login`, {
@@ -22,12 +20,12 @@ const cookieOf = (res: { headers: Headers }): string => (res.headers.get('set-co
 
 describe('attack 1: tokens stay on the CCP origin', () => {
   let h: Harness;
-  before(async () => { h = await startHarness({ approvedOrigins: [CRM, CROSS_SITE_CRM] }); });
+  before(async () => { h = await startHarness({ approvedOrigins: [CRM_ORIGIN, CROSS_SITE_CRM_ORIGIN] }); });
   after(() => h.close());
 
   test('a same-site CRM page reading /auth/authorize with credentials gets 403 and no CORS grant', async () => {
     const cookie = cookieOf(await formLogin(h, 'agent1'));
-    const res = await fetch(`${h.url}/auth/authorize`, { headers: { cookie, Origin: CRM } });
+    const res = await fetch(`${h.url}/auth/authorize`, { headers: { cookie, Origin: CRM_ORIGIN } });
     assert.equal(res.status, 403);
     assert.equal(res.headers.get('access-control-allow-origin'), null);
     assert.equal(res.headers.get('access-control-allow-credentials'), null);
@@ -35,7 +33,7 @@ describe('attack 1: tokens stay on the CCP origin', () => {
     assert.equal(body.type, 'AccessDeniedException');
     assert.equal(typeof body.message, 'string');
     assert.equal(body.accessToken, undefined);
-    const preflight = await fetch(`${h.url}/auth/authorize`, { method: 'OPTIONS', headers: { Origin: CRM,
+    const preflight = await fetch(`${h.url}/auth/authorize`, { method: 'OPTIONS', headers: { Origin: CRM_ORIGIN,
       'Access-Control-Request-Method': 'GET' } });
     assert.equal(preflight.headers.get('access-control-allow-origin'), null);
     assert.notEqual(preflight.status, 204);
@@ -58,11 +56,11 @@ describe('attack 1: tokens stay on the CCP origin', () => {
   });
 
   test('every auth route refuses foreign origins, approved CRM origins included', async () => {
-    const login = await formLogin(h, 'agent1', { Origin: CRM });
+    const login = await formLogin(h, 'agent1', { Origin: CRM_ORIGIN });
     assert.equal(login.status, 403);
     assert.equal(login.headers.get('set-cookie'), null);
     const cookie = cookieOf(await formLogin(h, 'agent1'));
-    const out = await fetch(`${h.url}/logout`, { method: 'POST', headers: { cookie, Origin: CROSS_SITE_CRM } });
+    const out = await fetch(`${h.url}/logout`, { method: 'POST', headers: { cookie, Origin: CROSS_SITE_CRM_ORIGIN } });
     assert.equal(out.status, 403);
     assert.equal((await fetch(`${h.url}/auth/authorize`, { headers: { cookie } })).status, 200, 'the session survived');
   });
@@ -80,11 +78,11 @@ describe('attack 1: tokens stay on the CCP origin', () => {
   });
 
   test('/api grants CORS to approved origins without credentials', async () => {
-    const res = await h.cti('GetAgentStates', {}, { headers: { Origin: CRM } });
+    const res = await h.cti('GetAgentStates', {}, { headers: { Origin: CRM_ORIGIN } });
     assert.equal(res.status, 200);
-    assert.equal(res.headers.get('access-control-allow-origin'), CRM);
+    assert.equal(res.headers.get('access-control-allow-origin'), CRM_ORIGIN);
     assert.equal(res.headers.get('access-control-allow-credentials'), null);
-    const preflight = await fetch(`${h.url}/api`, { method: 'OPTIONS', headers: { Origin: CRM, 'Access-Control-Request-Method': 'POST' } });
+    const preflight = await fetch(`${h.url}/api`, { method: 'OPTIONS', headers: { Origin: CRM_ORIGIN, 'Access-Control-Request-Method': 'POST' } });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-credentials'), null);
   });

@@ -29,6 +29,7 @@ import { ApprovedOrigins } from './origins';
 import { Simulation } from './sim/simulation';
 import { handleStatic } from './static-files';
 import { BackendStats } from './stats';
+import { ServiceException } from '../shared/cti';
 
 export interface RunningBackend {
   /** Base URL, e.g. `http://127.0.0.1:8080` (no trailing slash). */
@@ -99,7 +100,7 @@ async function route(req: IncomingMessage, res: ServerResponse, s: Services, inf
       + 'set PUBLIC_ORIGIN when it sits behind a proxy'));
   }
   const url = parseUrl(req);
-  if (!url) return sendJson(res, 400, { __type: 'ValidationException', type: 'ValidationException', message: 'bad URL' });
+  if (!url) return sendJson(res, 400, { __type: ServiceException.VALIDATION, type: ServiceException.VALIDATION, message: 'bad URL' });
   const pathname = url.pathname;
   if (pathname === '/api' || pathname === '/connect/api') return s.api.handle(req, res, info);
   const isRead = req.method === 'GET' || req.method === 'HEAD';
@@ -120,7 +121,7 @@ async function route(req: IncomingMessage, res: ServerResponse, s: Services, inf
     ccpDir: path.join(s.config.rootDir, 'apps', 'ccp'),
     framePolicy: s.origins.contentSecurityPolicy(),
   })) return;
-  sendJson(res, 404, { __type: 'ResourceNotFoundException', type: 'ResourceNotFoundException', message: `no route ${pathname}` });
+  sendJson(res, 404, { __type: ServiceException.RESOURCE_NOT_FOUND, type: ServiceException.RESOURCE_NOT_FOUND, message: `no route ${pathname}` });
 }
 
 /**
@@ -153,7 +154,7 @@ export async function startBackend(opts: Partial<BackendConfig> = {}): Promise<R
     });
     route(req, res, s, info).catch((err: unknown) => {
       s.logger.error('request failed', { error: String(err) });
-      sendJson(res, 500, { __type: 'InternalServiceException', type: 'InternalServiceException', message: 'internal error' });
+      sendJson(res, 500, { __type: ServiceException.INTERNAL_SERVICE, type: ServiceException.INTERNAL_SERVICE, message: 'internal error' });
     });
   });
   // headersTimeout and requestTimeout bound how long a client may take to *send* its request (a stalled upload or

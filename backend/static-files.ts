@@ -6,6 +6,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { ServiceException } from '../shared/cti';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -48,7 +49,7 @@ export function resolveInside(root: string, relative: string): string | undefine
 }
 
 function notFound(res: ServerResponse): void {
-  const body = JSON.stringify({ __type: 'ResourceNotFoundException', type: 'ResourceNotFoundException', message: 'not found' });
+  const body = JSON.stringify({ __type: ServiceException.RESOURCE_NOT_FOUND, type: ServiceException.RESOURCE_NOT_FOUND, message: 'not found' });
   res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }

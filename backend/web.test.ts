@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startCrmServer, type RunningCrmServer } from './crm-server';
-import { startHarness, type Harness } from '../testing/backend/test-kit';
+import { CRM_ORIGIN, CROSS_SITE_CRM_ORIGIN, rawRequest, startHarness, type Harness } from '../testing/backend/test-kit';
 
-const CRM = 'http://127.0.0.1:8081';
-const CROSS_SITE_CRM = 'http://localhost:8081';
 
 /** A throw-away repository root with bundles, a CCP page, an asset and a secret next to them. */
 function fakeRoot(): string {
@@ -26,26 +23,12 @@ function fakeRoot(): string {
   return root;
 }
 
-/** GET with the path sent exactly as written (fetch would normalise `..`). */
-function rawGet(base: string, rawPath: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const { hostname, port } = new URL(base);
-    const req = http.request({ hostname, port, path: rawPath, method: 'GET' }, (res) => {
-      let body = '';
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 describe('pages, bundles, CSP and CORS', () => {
   let h: Harness;
   let root: string;
   before(async () => {
     root = fakeRoot();
-    h = await startHarness({ rootDir: root, approvedOrigins: [CRM, CROSS_SITE_CRM] });
+    h = await startHarness({ rootDir: root, approvedOrigins: [CRM_ORIGIN, CROSS_SITE_CRM_ORIGIN] });
   });
   after(async () => {
     await h.close();
@@ -56,7 +39,7 @@ describe('pages, bundles, CSP and CORS', () => {
     const res = await fetch(`${h.url}/ccp`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/html/);
-    assert.equal(res.headers.get('content-security-policy'), `frame-ancestors 'self' ${CRM} ${CROSS_SITE_CRM}`);
+    assert.equal(res.headers.get('content-security-policy'), `frame-ancestors 'self' ${CRM_ORIGIN} ${CROSS_SITE_CRM_ORIGIN}`);
     assert.match(await res.text(), /<title>CCP/);
   });
 
@@ -86,9 +69,9 @@ describe('pages, bundles, CSP and CORS', () => {
       '/assets/%5c..%5c..%5csecret.txt', '/..\\..\\secret.txt', '/assets/ccp.css%00.js', '/.%2e/.%2e/secret.js',
     ];
     for (const attempt of attempts) {
-      const res = await rawGet(h.url, attempt);
+      const res = await rawRequest(h.url, attempt);
       assert.notEqual(res.status, 200, attempt);
-      assert.doesNotMatch(res.body, /SECRET/, attempt);
+      assert.doesNotMatch(res.text, /SECRET/, attempt);
     }
   });
 
@@ -96,29 +79,29 @@ describe('pages, bundles, CSP and CORS', () => {
     const home = await fetch(`${h.url}/`, { redirect: 'manual' });
     assert.equal(home.headers.get('location'), '/ccp');
     assert.equal((await fetch(`${h.url}/healthz`)).status, 200);
-    assert.deepEqual(await (await fetch(`${h.url}/approved-origins`)).json(), { origins: [CRM, CROSS_SITE_CRM], loginOrigins: [] });
+    assert.deepEqual(await (await fetch(`${h.url}/approved-origins`)).json(), { origins: [CRM_ORIGIN, CROSS_SITE_CRM_ORIGIN], loginOrigins: [] });
   });
 
   test('CORS preflight: approved origins get the allowances, others get nothing', async () => {
-    const ok = await fetch(`${h.url}/api`, { method: 'OPTIONS', headers: { Origin: CROSS_SITE_CRM,
+    const ok = await fetch(`${h.url}/api`, { method: 'OPTIONS', headers: { Origin: CROSS_SITE_CRM_ORIGIN,
       'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-amz-target,x-amz-bearer' } });
     assert.equal(ok.status, 204);
-    assert.equal(ok.headers.get('access-control-allow-origin'), CROSS_SITE_CRM);
+    assert.equal(ok.headers.get('access-control-allow-origin'), CROSS_SITE_CRM_ORIGIN);
     assert.match(ok.headers.get('access-control-allow-headers') ?? '', /X-Amz-Bearer/);
     assert.match(ok.headers.get('access-control-allow-headers') ?? '', /X-Idempotency-Token/);
     const no = await fetch(`${h.url}/api`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example',
       'Access-Control-Request-Method': 'POST' } });
     assert.equal(no.status, 403);
     assert.equal(no.headers.get('access-control-allow-origin'), null);
-    const authorize = await fetch(`${h.url}/auth/authorize`, { method: 'OPTIONS', headers: { Origin: CRM } });
+    const authorize = await fetch(`${h.url}/auth/authorize`, { method: 'OPTIONS', headers: { Origin: CRM_ORIGIN } });
     assert.equal(authorize.status, 403, 'the auth routes are same-origin only');
     assert.equal(authorize.headers.get('access-control-allow-origin'), null);
   });
 
   test('API calls: approved and same origins are served, other origins are refused', async () => {
-    const approved = await h.cti('GetAgentStates', {}, { headers: { Origin: CRM } });
+    const approved = await h.cti('GetAgentStates', {}, { headers: { Origin: CRM_ORIGIN } });
     assert.equal(approved.status, 200);
-    assert.equal(approved.headers.get('access-control-allow-origin'), CRM);
+    assert.equal(approved.headers.get('access-control-allow-origin'), CRM_ORIGIN);
     const same = await h.cti('GetAgentStates', {}, { headers: { Origin: h.url } });
     assert.equal(same.status, 200);
     const foreign = await h.cti('PutAgentState', { state: { name: 'Lunch', type: 'not_routable' } },
@@ -132,7 +115,7 @@ describe('pages, bundles, CSP and CORS', () => {
 
   test('the login page may be framed only by approved origins too', async () => {
     const res = await fetch(`${h.url}/login`);
-    assert.equal(res.headers.get('content-security-policy'), `frame-ancestors 'self' ${CRM} ${CROSS_SITE_CRM}`);
+    assert.equal(res.headers.get('content-security-policy'), `frame-ancestors 'self' ${CRM_ORIGIN} ${CROSS_SITE_CRM_ORIGIN}`);
   });
 });
 
@@ -163,9 +146,9 @@ describe('demo CRM server', () => {
     assert.equal((await fetch(`${empty.url}/`)).status, 404);
     assert.match(await (await fetch(`${empty.url}/config.js`)).text(), /"ccpUrl":"http:\/\/127\.0\.0\.1:8080\/ccp"/);
     for (const attempt of ['/../../secret.txt', '/%2e%2e/%2e%2e/secret.txt', '/..%2f..%2fsecret.txt']) {
-      const res = await rawGet(crm.url, attempt);
+      const res = await rawRequest(crm.url, attempt);
       assert.notEqual(res.status, 200, attempt);
-      assert.doesNotMatch(res.body, /SECRET/);
+      assert.doesNotMatch(res.text, /SECRET/);
     }
   });
 });

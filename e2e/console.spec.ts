@@ -1,7 +1,8 @@
 /**
  * The agent console a newcomer sees after `npm start`: the CCP page, the demo CRM embedding it, and the sync
  * inspector with its control strip. Driven through accessible names (roles and labels), which doubles as a check
- * that the pages are labelled. Screenshots go to the test's artifacts and to docs/screenshots for the README.
+ * that the pages are labelled. Screenshots go to the test's artifacts; to docs/screenshots (the README's) only with
+ * UPDATE_SCREENSHOTS=1, so a plain run leaves the tree clean.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -12,6 +13,8 @@ import { closeTab, expect, test, waitForAgent } from './fixtures';
 
 const crmUrl = `http://127.0.0.1:${CRM_PORT}/`;
 const screenshotDir = path.join(__dirname, '..', 'docs', 'screenshots');
+/** `UPDATE_SCREENSHOTS=1 npx playwright test e2e/console.spec.ts` rewrites the README's screenshots. */
+const updateScreenshots = process.env.UPDATE_SCREENSHOTS === '1';
 
 /** Collects console errors and uncaught exceptions of every page of the context (frames included). */
 function watchConsole(context: BrowserContext): string[] {
@@ -25,10 +28,10 @@ function watchConsole(context: BrowserContext): string[] {
   return errors;
 }
 
-/** Saves a screenshot as a test artifact and as `docs/screenshots/<name>.png`. */
-async function saveScreenshot(testInfo: TestInfo, name: string, shot: (file: string) => Promise<Buffer>): Promise<void> {
-  mkdirSync(screenshotDir, { recursive: true });
-  const body = await shot(path.join(screenshotDir, `${name}.png`));
+/** Saves a screenshot as a test artifact, and as `docs/screenshots/<name>.png` when `UPDATE_SCREENSHOTS=1`. */
+async function saveScreenshot(testInfo: TestInfo, name: string, shot: (file: string | undefined) => Promise<Buffer>): Promise<void> {
+  if (updateScreenshots) mkdirSync(screenshotDir, { recursive: true });
+  const body = await shot(updateScreenshots ? path.join(screenshotDir, `${name}.png`) : undefined);
   await testInfo.attach(name, { body, contentType: 'image/png' });
 }
 

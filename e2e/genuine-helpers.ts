@@ -6,6 +6,8 @@
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import { CRM_PORT } from '../playwright.config';
+import { crmUrl } from './api-helpers';
+import { waitForAgent } from './fixtures';
 
 export const CRM_ORIGIN = `http://127.0.0.1:${CRM_PORT}`;
 export const genuineUrl = (query = 'loginPopup=0', origin = CRM_ORIGIN): string => `${origin}/genuine.html?${query}`;
@@ -22,6 +24,27 @@ export async function openGenuine(context: BrowserContext, query?: string, origi
   await page.goto(genuineUrl(query, origin));
   await waitForStreamsAgent(page);
   return page;
+}
+
+/** The mixed browser of the drop-in specs: a CCP tab, our demo CRM, and a genuine-library CRM (its page errors kept). */
+export interface MixedPages {
+  ccp: Page;
+  ours: Page;
+  genuine: Page;
+  /** Uncaught errors of the genuine page, from its first load on. */
+  errors: string[];
+}
+
+/** Opens the CCP tab (through the `openTabs` fixture), our demo CRM and a genuine CRM, each with the agent loaded. */
+export async function openMixedPages(context: BrowserContext, openTabs: (n: number) => Promise<Page[]>): Promise<MixedPages> {
+  const [ccp] = await openTabs(1);
+  const ours = await context.newPage();
+  await ours.goto(crmUrl);
+  await waitForAgent(ours);
+  const genuine = await openGenuine(context);
+  const errors: string[] = [];
+  genuine.on('pageerror', (e) => errors.push(String(e)));
+  return { ccp: ccp!, ours, genuine, errors };
 }
 
 /** Waits until `new connect.Agent()` answers in the page (genuine or ours). */

@@ -5,10 +5,9 @@
 import type { Page } from '@playwright/test';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test, expect, waitForAgent } from './fixtures';
-import { crmUrl } from './api-helpers';
+import { test, expect } from './fixtures';
 import {
-  comparableNames, CRM_ORIGIN, genuineUrl, initialIsMute, openGenuine, recorded, startRecording, streamsAction, streamsView, type StreamsView,
+  comparableNames, CRM_ORIGIN, genuineUrl, initialIsMute, openGenuine, openMixedPages, recorded, startRecording, streamsAction, streamsView, type StreamsView,
 } from './genuine-helpers';
 
 type Genuine = { genuineCrm: { initialized(): boolean; ackTimeouts(): string[]; events: { name: string }[] } };
@@ -39,14 +38,8 @@ test('a genuine-library CRM gets the agent within a second of its first acknowle
 
 test('done-when: a genuine CRM changes state, takes, holds, resumes, ends and clears a call, dials out and holds a master topic, beside connect-sync tabs',
   async ({ context, backend, openTabs }) => {
-    const [ccp] = await openTabs(1);
-    const ours = await context.newPage();
-    await ours.goto(crmUrl);
-    await waitForAgent(ours);
-    const genuine = await openGenuine(context);
-    const errors: string[] = [];
-    genuine.on('pageerror', (e) => errors.push(String(e)));
-    const all = [genuine, ours, ccp!];
+    const { ccp, ours, genuine, errors } = await openMixedPages(context, openTabs);
+    const all = [genuine, ours, ccp];
     await startRecording(genuine);
     await startRecording(ours);
 
@@ -96,13 +89,7 @@ test('done-when: a genuine CRM changes state, takes, holds, resumes, ends and cl
 
 test('a genuine CRM mutes and unmutes the customer (voiceConnection.muteParticipant): isMute() follows in its tab and a connect-sync tab',
   async ({ context, backend, openTabs }) => {
-    await openTabs(1);
-    const ours = await context.newPage();
-    await ours.goto(crmUrl);
-    await waitForAgent(ours);
-    const genuine = await openGenuine(context);
-    const errors: string[] = [];
-    genuine.on('pageerror', (e) => errors.push(String(e)));
+    const { ours, genuine, errors } = await openMixedPages(context, openTabs);
     const contactId = await backend.inbound({ username: 'agent1', type: 'voice' });
     await expectViews([genuine, ours], (v) => v.contacts.some((c) => c.id === contactId && c.state === 'connecting'), 'ringing');
     expect(await streamsAction(genuine, 'accept', { contactId })).toBe('ok');
@@ -147,13 +134,9 @@ test('a genuine-library CRM on a non-approved origin gets nothing from the CCP',
 
 test('mixed pages share one engine: mute, contact::accepted, master topics and logout cross between genuine and connect-sync tabs',
   async ({ context, backend, openTabs }) => {
-    const [ccp] = await openTabs(1);
-    const ours = await context.newPage();
-    await ours.goto(crmUrl);
-    await waitForAgent(ours);
-    const genuine = await openGenuine(context);
+    const { ccp, ours, genuine } = await openMixedPages(context, openTabs);
     const second = await openGenuine(context);
-    const pages = [genuine, second, ours, ccp!];
+    const pages = [genuine, second, ours, ccp];
     await Promise.all(pages.map((p) => p.evaluate(() => {
       const w = window as unknown as { __cross: string[]; connect: { core: { getEventBus(): { subscribeAll(f: (d: unknown, n: string) => void): void } } } };
       w.__cross = [];
@@ -173,7 +156,7 @@ test('mixed pages share one engine: mute, contact::accepted, master topics and l
     // Accept from our CCP tab: the genuine tabs raise contact::accepted (it travels only as a broadcast).
     const first = await backend.inbound({ username: 'agent1', type: 'voice' });
     await expectViews(pages, (v) => v.contacts.some((c) => c.id === first), 'ringing everywhere');
-    expect(await streamsAction(ccp!, 'accept', { contactId: first })).toBe('ok');
+    expect(await streamsAction(ccp, 'accept', { contactId: first })).toBe('ok');
     for (const p of pages) await expect.poll(() => cross(p)).toContain('contact::accepted');
     expect(await streamsAction(genuine, 'hangup', { contactId: first })).toBe('ok');
     expect(await streamsAction(second, 'clear', { contactId: first })).toBe('ok');
@@ -187,7 +170,7 @@ test('mixed pages share one engine: mute, contact::accepted, master topics and l
     expect(await streamsAction(second, 'ifMaster', { topic: 'connect::metrics' })).toBe('master');
 
     // Logout from our CCP tab: the genuine tabs hear `terminated`.
-    await ccp!.evaluate(() => window.connect.core.logout());
+    await ccp.evaluate(() => window.connect.core.logout());
     for (const p of [genuine, second, ours]) await expect.poll(() => cross(p)).toContain('terminated');
   });
 

@@ -250,6 +250,18 @@ export function operationOf(method: string): CtiOperation | undefined {
   return (CTI_OPERATIONS as readonly string[]).includes(op) ? op : undefined;
 }
 
+/**
+ * The service's own exception names, beside the Streams `CTIExceptions` (shared/enums.ts) every operation may raise:
+ * these come from the AWS service layer (bad input, unknown resource, throttling, outage, a bug).
+ */
+export enum ServiceException {
+  VALIDATION = 'ValidationException',
+  RESOURCE_NOT_FOUND = 'ResourceNotFoundException',
+  THROTTLING = 'ThrottlingException',
+  SERVICE_UNAVAILABLE = 'ServiceUnavailableException',
+  INTERNAL_SERVICE = 'InternalServiceException',
+}
+
 /** The error body of the contract: `{"__type": "<Name>Exception", "message": …}`. */
 export interface CtiErrorBody {
   __type: string;

@@ -10,7 +10,7 @@ import { ChannelKind, type FollowerMessage, type ServerOutput } from '../shared/
 import type { ChannelServer } from '../shared/engine-host';
 import type { EngineEndpoint, PushCallback } from '../shared/endpoint';
 import { ErrorType, wireError, type Hello, type Up, type WireError } from '../shared/protocol';
-import { toWireError } from './cti-error';
+import { toWireError } from '../shared/errors';
 
 export interface ChannelServerOptions {
   /** A fresh endpoint of the engine; `onRelease` runs when the engine drops the tab or a later hello replaces it. */

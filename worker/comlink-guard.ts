@@ -5,6 +5,7 @@
  * answered with a typed error and never evaluated.
  */
 import type { Endpoint } from 'comlink';
+import { ErrorType } from '../shared/protocol';
 
 interface WireMessage {
   id?: unknown;
@@ -24,7 +25,7 @@ function allowed(data: unknown, methods: ReadonlySet<string>): boolean {
 function refusal(id: unknown, detail: string): unknown {
   return {
     id, type: 'HANDLER', name: 'throw',
-    value: { isError: true, value: { name: 'ValidationError', message: `refused: ${detail}` } },
+    value: { isError: true, value: { name: ErrorType.VALIDATION, message: `refused: ${detail}` } },
   };
 }
 

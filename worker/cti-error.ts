@@ -2,7 +2,8 @@
  * The typed failure of a backend call. CTI exception names (`InvalidStateException`, …) are kept as the `type`;
  * transport failures get the protocol's own types (`NetworkError`, `TimeoutError`).
  */
-import { ErrorType, wireError, type WireError } from '../shared/protocol';
+import { ErrorType } from '../shared/protocol';
+import { ServiceException } from '../shared/cti';
 
 /** Thrown by CTI calls and the auth provider; crosses to tabs as `{type, message}`. */
 export class CtiError extends Error {
@@ -21,18 +22,13 @@ export class CtiError extends Error {
 
 /** The error aborted on purpose by the caller (engine stopping); never reported to tabs. */
 export const ABORTED = 'AbortError';
-export const THROTTLED = 'ThrottlingException';
+export const THROTTLED = ServiceException.THROTTLING;
 
 /** Any thrown value as a `CtiError`. */
 export function asCtiError(e: unknown): CtiError {
   if (e instanceof CtiError) return e;
   if (e instanceof Error) return new CtiError(ErrorType.INTERNAL, e.message, 0);
   return new CtiError(ErrorType.INTERNAL, String(e), 0);
-}
-
-export function toWireError(e: unknown): WireError {
-  const c = asCtiError(e);
-  return wireError(c.type, c.message);
 }
 
 export function isUnauthorized(e: CtiError): boolean {

@@ -8,54 +8,39 @@ import type { AgentConfiguration, AgentSnapshot } from '../shared/cti';
 import { EventType, LogLevel } from '../shared/enums';
 import type { PushCallback, PostResult } from '../shared/endpoint';
 import {
-  ENGINE_EVENTS, ErrorType, MasterMethod, PROTOCOL_VERSION, TabRole, TransportKind, UpType, wireError,
-  type EngineInfo, type Hello, type LogRecord, type MasterRequest, type PersistedState, type StateFull, type Up,
+  ENGINE_EVENTS, ErrorType, PROTOCOL_VERSION, TabRole, TransportKind, UpType, wireError,
+  type EngineInfo, type Hello, type MasterRequest, type PersistedState, type StateFull, type Up,
   type Welcome, type WireError,
 } from '../shared/protocol';
 import { publishableSkew, SkewEstimator, type SkewSample } from '../shared/skew';
-import { validatePersistedState } from '../shared/validate';
-import { validateUp, validLogRecords } from '../shared/validate-up';
+import { validateUp } from '../shared/validate-up';
 import type { AuthProvider } from './auth-provider';
+import { AuthEpisodes } from './auth-episodes';
 import { AuthSession, type TokenSource } from './auth-session';
 import { CoalescingWriter } from './coalescing-writer';
 import type { CtiClient } from './cti-client';
 import { ackJson, errorResponse, eventJson, logJson } from './down-messages';
 import { Hub, type TabRecord } from './hub';
-import { LogRing } from './log-ring';
+import { EngineLog } from './engine-log';
 import { Poller } from './poller';
-import { inspectionFor, logsFor, masterIsReadOnly, refusal } from './role-policy';
+import { inspectionFor, masterIsReadOnly, refusal } from './role-policy';
 import { TabThrottle } from './tab-throttle';
 import { StatePublisher, type Publication } from './publisher';
+import { DELTA_FAN_OUT, type FanOut } from './fan-out';
 import { Router } from './router';
 import { buildAgentData } from './state-builder';
 import type { StateStore } from './store';
 import { resolveTimings, type EngineTimings } from './timings';
 import { MasterTopics, type MasterChange } from './topics';
+import { readPersisted } from './persisted-restore';
 
 /** Learns of a tab's death: resolves when the tab is gone (its Web Lock was released: closed, navigated, crashed). */
 export interface LivenessWatcher {
   watch(tabId: string): Promise<void>;
 }
 
-/**
- * How the engine fans the state out to its tabs. The engine's own (`DELTA_FAN_OUT`): a change goes out once as a
- * delta, an unchanged answer sends nothing, a new tab alone gets the full state. Another strategy can be given to
- * measure a design against this one; only the benchmark's own bundles do (bench/), nothing that ships.
- */
-export interface FanOut {
-  /** A tab connected: it (at least) gets the full state. */
-  tabConnected(hub: Hub, tabId: string, publisher: StatePublisher): void;
-  /** The state was offered to the publisher: `p` is what changed (null: nothing a tab could observe); `fromBackend`
-   * for a long-poll answer or a configuration round. */
-  offered(hub: Hub, p: Publication | null, publisher: StatePublisher, fromBackend: boolean): void;
-}
-
-export const DELTA_FAN_OUT: FanOut = Object.freeze({
-  tabConnected: (hub, tabId, publisher) => hub.send(tabId, publisher.fullJson()),
-  offered: (hub, p) => {
-    if (p) hub.sendAll(p.json, 'state');
-  },
-} satisfies FanOut);
+/** Re-exported for the hosts and benchmarks that give the engine a strategy. */
+export type { FanOut } from './fan-out';
 
 export interface EngineDeps {
   cti: CtiClient;
@@ -75,8 +60,6 @@ export interface EngineDeps {
   /** The engine id, when the host needs it before construction (e.g. for an `X-Engine-Id` header). */
   engineId?: string;
 }
-
-type AuthEpisode = 'none' | 'silent' | 'announced';
 
 /**
  * @example
@@ -98,7 +81,7 @@ export class Engine {
   private readonly auth: AuthSession;
   private readonly publisher = new StatePublisher();
   private readonly skew = new SkewEstimator();
-  private readonly ring: LogRing;
+  private readonly logs: EngineLog;
   private readonly persister: CoalescingWriter<PersistedState>;
   private snapshot: AgentSnapshot | null = null;
   private configuration: AgentConfiguration | null = null;
@@ -107,16 +90,13 @@ export class Engine {
   private ready = false;
   private restored = false;
   private terminated = false;
-  private authEpisode: AuthEpisode = 'none';
-  private accessEpisode = false;
+  private readonly episodes: AuthEpisodes;
   private publishedTabCount = 0;
   /** The data of the last `mute` broadcast: replayed to a tab that connects later, so it knows the mute status. */
   private lastMute: unknown = undefined;
   private readonly watched = new Set<string>();
   private readonly throttle: TabThrottle;
   private readonly recent: { time: number; event: string }[] = [];
-  private logSeqFlushed = 0;
-  private logTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: EngineDeps) {
     this.fanOut = deps.fanOut ?? DELTA_FAN_OUT;
@@ -124,15 +104,16 @@ export class Engine {
     this.now = () => deps.clock.now();
     this.newId = deps.newId ?? (() => crypto.randomUUID());
     this.engineId = deps.engineId ?? this.newId();
-    this.ring = new LogRing(this.t.logRingSize);
+    this.logs = new EngineLog({ now: this.now, timings: this.t, store: deps.store,
+      tabs: { records: () => this.hub.records(), send: (tabId, json) => this.hub.send(tabId, json) } });
     const log = (level: LogLevel, text: string) => this.log(level, text);
     this.throttle = new TabThrottle(this.t, log);
     this.hub = new Hub({ now: this.now, timings: this.t, fullState: () => this.publisher.fullJson(), log });
     this.router = new Router({
       cti: deps.cti, timings: this.t, newId: this.newId, log,
-      onUnauthorized: () => this.onUnauthorized(),
+      onUnauthorized: () => this.episodes.onUnauthorized(),
       onSuccess: (op) => {
-        this.onBackendSuccess();
+        this.episodes.onBackendSuccess();
         // The long poll returns by itself when a write changes the agent's state, so no nudge is needed here;
         // configuration is not long-polled, so a change to it is fetched at once.
         if (op === 'UpdateAgentConfiguration') this.poller.reloadConfiguration();
@@ -143,14 +124,18 @@ export class Engine {
       hooks: {
         onSnapshot: (s, sample) => this.onSnapshot(s, sample),
         onConfiguration: (c) => this.onConfiguration(c),
-        onBackendSuccess: () => this.onBackendSuccess(),
-        onUnauthorized: () => this.onUnauthorized(),
-        onAccessDenied: () => this.onAccessDenied(),
+        onBackendSuccess: () => this.episodes.onBackendSuccess(),
+        onUnauthorized: () => this.episodes.onUnauthorized(),
+        onAccessDenied: () => this.episodes.onAccessDenied(),
         log,
       },
     });
     this.auth = new AuthSession({ provider: deps.auth, cti: deps.cti, now: this.now, timings: this.t, log,
       onToken: (source) => this.onToken(source) });
+    this.episodes = new AuthEpisodes({
+      auth: this.auth, poller: this.poller, hub: this.hub, log, noteEvent: (event) => this.noteEvent(event),
+      phase: () => ({ running: this.running, ready: this.ready, terminated: this.terminated }),
+    });
     this.persister = new CoalescingWriter((s) => deps.store.save(s), this.t.persistThrottleMs,
       (e) => this.log(LogLevel.WARN, `saving state failed: ${String(e)}`));
   }
@@ -172,7 +157,7 @@ export class Engine {
     this.ready = true;
     const outcome = this.auth.hasToken ? 'ok' : await this.auth.refresh('start');
     if (!this.running || this.terminated || this.poller.running) return;
-    if (outcome === 'unauthorized') this.announceAuthFailure();
+    if (outcome === 'unauthorized') this.episodes.announceAuthFailure();
     else this.poller.start(); // without a token too: the first poll then tells what the backend thinks
   }
 
@@ -182,9 +167,7 @@ export class Engine {
     this.ready = false;
     this.poller.stop();
     this.auth.stop();
-    if (this.logTimer) clearTimeout(this.logTimer);
-    this.logTimer = undefined;
-    this.flushLogs();
+    this.logs.stop();
     await this.persister.flush();
   }
 
@@ -209,16 +192,15 @@ export class Engine {
     const { replaced } = this.hub.add({ tabId: hello.tabId, role: hello.role, url: hello.url, wantsLogs, push, release });
     this.watch(hello.tabId);
     this.fanOut.tabConnected(this.hub, hello.tabId, this.publisher);
-    if (this.authEpisode === 'announced') this.hub.send(hello.tabId, eventJson(EventType.AUTH_FAIL));
-    if (this.accessEpisode) this.hub.send(hello.tabId, eventJson(EventType.ACCESS_DENIED));
+    this.episodes.replayTo(hello.tabId);
     if (this.lastMute !== undefined) this.hub.send(hello.tabId, eventJson(EventType.MUTE, this.lastMute));
-    if (wantsLogs && this.ring.size) {
-      const lines = logsFor(hello.role, hello.tabId, this.ring.toArray());
-      if (lines.length) this.hub.send(hello.tabId, logJson(lines));
-    }
+    const backlog = wantsLogs ? this.logs.backlogFor(hello.role, hello.tabId) : [];
+    if (backlog.length) this.hub.send(hello.tabId, logJson(backlog));
     this.log(LogLevel.INFO, `tab ${hello.tabId} (${hello.role}) ${replaced ? 'reconnected' : 'connected'}`);
     if (!replaced) this.publishTabCount();
-    if (this.ready && (this.terminated || this.authEpisode !== 'none' || !this.auth.hasToken)) void this.tryProviderFor(hello.tabId);
+    if (this.ready && (this.terminated || this.episodes.authEpisode !== 'none' || !this.auth.hasToken)) {
+      void this.episodes.tryProviderFor(hello.tabId);
+    }
     return {
       tabId: hello.tabId, engineId: this.engineId, state: this.publisher.state, tabCount: this.hub.count,
       transport: this.deps.transport, ...(this.deps.epoch !== undefined ? { epoch: this.deps.epoch } : {}),
@@ -305,7 +287,7 @@ export class Engine {
         this.hub.sendFullTo(tab.tabId);
         return undefined;
       case UpType.LOG:
-        for (const entry of msg.entries) this.appendLog({ ...entry, source: tab.tabId });
+        for (const entry of msg.entries) this.logs.append({ ...entry, source: tab.tabId });
         return undefined;
       case UpType.INSPECT:
         return inspectionFor(tab.role, tab.tabId, this.inspect());
@@ -319,23 +301,10 @@ export class Engine {
   }
 
   private master(tab: TabRecord, msg: MasterRequest) {
-    const tabId = tab.tabId;
-    if (masterIsReadOnly(tab.role, msg.topic)) {
-      // Looking is allowed, holding is not: no claim, no place in the queue for a hand-over.
-      const masterId = this.topics.masterOf(msg.topic);
-      return { topic: msg.topic, masterId, isMaster: false };
-    }
-    switch (msg.method) {
-      case MasterMethod.CHECK:
-        return this.topics.check(msg.topic, tabId);
-      case MasterMethod.BECOME:
-      case MasterMethod.RELEASE: {
-        const { result, change } = msg.method === MasterMethod.BECOME
-          ? this.topics.become(msg.topic, tabId) : this.topics.release(msg.topic, tabId);
-        if (change) this.announceMaster(change);
-        return result;
-      }
-    }
+    const readOnly = masterIsReadOnly(tab.role, msg.topic);
+    const { result, change } = this.topics.request(msg.method, msg.topic, tab.tabId, readOnly);
+    if (change) this.announceMaster(change);
+    return result;
   }
 
   private announceMaster(change: MasterChange): void {
@@ -368,8 +337,7 @@ export class Engine {
     this.terminated = true;
     this.poller.stop();
     this.auth.clear();
-    this.authEpisode = 'none';
-    this.accessEpisode = false;
+    this.episodes.reset();
     this.lastMute = undefined;
     this.snapshot = null;
     this.configuration = null;
@@ -410,37 +378,20 @@ export class Engine {
   }
 
   private async restore(): Promise<void> {
-    const deadline = this.t.storeReadDeadlineMs;
-    // Both reads start now and share one deadline: a hung database delays the start by one deadline at most.
-    const state = withinDeadline(this.deps.store.load(), deadline, 'persisted state');
-    const logs = withinDeadline(this.deps.store.loadLogs(), deadline, 'persisted logs');
-    logs.catch(() => undefined); // awaited below; not an unhandled rejection while the state is read
-    try {
-      const saved = await state;
-      const loaded = validatePersistedState(saved);
-      if (!loaded.ok && saved !== undefined) {
-        this.log(LogLevel.WARN, `persisted state discarded (${loaded.error.message}); starting fresh`);
-      }
-      if (loaded.ok) {
-        const { data } = loaded.value.state;
-        this.snapshot = data?.snapshot ?? null;
-        this.configuration = data?.configuration ?? null;
-        this.stale = data !== null;
-        this.publish(this.publisher.restore(loaded.value.state));
-        this.log(LogLevel.INFO, `restored persisted state v${loaded.value.state.version} from ${new Date(loaded.value.savedAt).toISOString()}`);
-      }
-    } catch (e) {
-      this.log(LogLevel.WARN, `loading persisted state failed: ${String(e)}`);
+    const { saved, logs } = await readPersisted(this.deps.store, this.t.storeReadDeadlineMs, (level, text) => this.log(level, text));
+    if (saved) {
+      const { data } = saved.state;
+      this.snapshot = data?.snapshot ?? null;
+      this.configuration = data?.configuration ?? null;
+      this.stale = data !== null;
+      this.publish(this.publisher.restore(saved.state));
+      this.log(LogLevel.INFO, `restored persisted state v${saved.state.version} from ${new Date(saved.savedAt).toISOString()}`);
     }
-    try {
-      this.ring.prepend(validLogRecords(await logs));
-    } catch (e) {
-      this.log(LogLevel.WARN, `loading persisted logs failed: ${String(e)}`);
-    }
+    this.logs.prepend(logs);
   }
 
   // ---------------------------------------------------------------------------------------------------------
-  // Auth and access episodes
+  // Sessions (the auth and access episodes are in auth-episodes.ts)
   // ---------------------------------------------------------------------------------------------------------
 
   private onToken(source: TokenSource): void {
@@ -449,90 +400,16 @@ export class Engine {
     if (this.ready && this.running && !this.poller.running) this.poller.start();
   }
 
-  /** First 401 of an episode: pause and try the provider silently; a second one (or a failed attempt) tells tabs. */
-  private onUnauthorized(): void {
-    if (!this.running || this.terminated) return;
-    this.poller.pauseForAuth();
-    if (this.authEpisode === 'announced') return;
-    if (this.authEpisode === 'silent') {
-      if (!this.auth.refreshing) this.announceAuthFailure();
-      return;
-    }
-    this.authEpisode = 'silent';
-    void this.auth.refresh('unauthorized').then((outcome) => {
-      if (outcome !== 'ok' && this.authEpisode === 'silent') this.announceAuthFailure();
-    });
-  }
-
-  private announceAuthFailure(): void {
-    this.authEpisode = 'announced';
-    this.poller.pauseForAuth();
-    this.log(LogLevel.WARN, 'auth failed: tabs told (auth_fail); waiting for a fresh session');
-    this.noteEvent(EventType.AUTH_FAIL);
-    this.hub.sendAll(eventJson(EventType.AUTH_FAIL), 'control');
-    this.auth.startRecovery();
-  }
-
-  private onAccessDenied(): void {
-    if (this.accessEpisode) return;
-    this.accessEpisode = true;
-    this.noteEvent(EventType.ACCESS_DENIED);
-    this.hub.sendAll(eventJson(EventType.ACCESS_DENIED), 'control');
-  }
-
-  private onBackendSuccess(): void {
-    if (this.authEpisode !== 'none') {
-      this.log(LogLevel.INFO, 'auth recovered');
-      this.authEpisode = 'none';
-      this.auth.stopRecovery();
-      if (this.ready && this.running && !this.terminated && !this.poller.running) this.poller.start();
-    }
-    this.accessEpisode = false;
-  }
-
-  private async tryProviderFor(tabId: string): Promise<void> {
-    const outcome = await this.auth.refresh('tab connected');
-    if (outcome === 'unauthorized' && this.terminated) this.hub.send(tabId, eventJson(EventType.AUTH_FAIL));
-  }
-
   // ---------------------------------------------------------------------------------------------------------
   // Logs and events
   // ---------------------------------------------------------------------------------------------------------
 
   private log(level: LogLevel, text: string): void {
-    this.appendLog({ level, time: this.now(), text, component: 'engine', source: 'engine' });
-  }
-
-  private appendLog(record: LogRecord): void {
-    this.ring.push(record);
-    this.logTimer ??= setTimeout(() => { this.logTimer = undefined; this.flushLogs(); }, this.t.logPushIntervalMs);
-  }
-
-  /** New lines since the last flush: to tabs that want them, and to the store. */
-  private flushLogs(): void {
-    const { entries, seq } = this.ring.since(this.logSeqFlushed);
-    this.logSeqFlushed = seq;
-    if (!entries.length) return;
-    const json = logJson(entries);
-    for (const tab of this.hub.records()) {
-      if (!tab.wantsLogs) continue;
-      const lines = logsFor(tab.role, tab.tabId, entries);
-      if (lines === entries) this.hub.send(tab.tabId, json);
-      else if (lines.length) this.hub.send(tab.tabId, logJson(lines));
-    }
-    this.deps.store.appendLogs(entries).catch(() => undefined); // a failing store must not log about itself in a loop
+    this.logs.line(level, text);
   }
 
   private noteEvent(event: string): void {
     this.recent.push({ time: this.now(), event });
     if (this.recent.length > this.t.recentEventsMax) this.recent.shift();
   }
-}
-
-/** `p`, or a rejection once `ms` passed (an IndexedDB read blocked by another context's transaction never settles). */
-function withinDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the store did not answer within ${ms} ms (${what}); starting without it`)), ms);
-    p.then((v) => { clearTimeout(timer); resolve(v); }, (e: unknown) => { clearTimeout(timer); reject(e); });
-  });
 }

@@ -7,7 +7,8 @@ import { MUTATING_OPERATIONS, operationOf, type CtiOperation } from '../shared/c
 import { LogLevel } from '../shared/enums';
 import { DownType, ErrorType, wireError, type Request, type Response, type WireError } from '../shared/protocol';
 import type { CtiClient } from './cti-client';
-import { asCtiError, CtiError, isUnauthorized, toWireError } from './cti-error';
+import { asCtiError, CtiError, isUnauthorized } from './cti-error';
+import { toWireError } from '../shared/errors';
 import { checkParams } from './request-rules';
 import type { EngineTimings } from './timings';
 

@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { MasterMethod } from '../shared/protocol';
 import { MasterTopics } from './topics';
 
 const T = 'connect::softphone';
@@ -22,6 +23,18 @@ describe('MasterTopics', () => {
     const steal = m.become(T, 'b');
     assert.deepEqual(steal.result, { topic: T, masterId: 'b', isMaster: true, takeOver: true });
     assert.deepEqual(steal.change, { topic: T, masterId: 'b', takeOver: true });
+  });
+
+  test('request: check, become and release by method; a read-only asker only learns who is master', () => {
+    const m = new MasterTopics();
+    assert.deepEqual(m.request(MasterMethod.CHECK, T, 'a'), { result: { topic: T, masterId: 'a', isMaster: true } });
+    assert.deepEqual(m.request(MasterMethod.BECOME, T, 'crm', true), { result: { topic: T, masterId: 'a', isMaster: false } });
+    assert.deepEqual(m.request(MasterMethod.CHECK, T, 'crm', true), { result: { topic: T, masterId: 'a', isMaster: false } });
+    const steal = m.request(MasterMethod.BECOME, T, 'b');
+    assert.deepEqual(steal.change, { topic: T, masterId: 'b', takeOver: true });
+    // 'a' is still interested, 'crm' never queued: releasing hands the topic back to 'a'
+    assert.deepEqual(m.request(MasterMethod.RELEASE, T, 'b').change, { topic: T, masterId: 'a' });
+    assert.deepEqual(m.request(MasterMethod.RELEASE, T, 'a').change, { topic: T, masterId: null });
   });
 
   test('a dead master hands its topics to the longest-waiting interested tab', () => {

@@ -10,7 +10,7 @@
  * learns the outcome from one `master_changed` event. With no interested tab left the topic is announced free
  * (`masterId: null`) so any tab may claim it.
  */
-import type { MasterResult } from '../shared/protocol';
+import { MasterMethod, type MasterResult } from '../shared/protocol';
 
 /** A change of master the engine announces (`master_changed`) to every tab. */
 export interface MasterChange {
@@ -30,6 +30,19 @@ export class MasterTopics {
   private readonly masters = new Map<string, string>();
   /** Per topic, the tabs interested in it, longest-waiting first. */
   private readonly interest = new Map<string, string[]>();
+
+  /**
+   * A tab's master request. A `readOnly` tab (its role may look, not hold) learns who is master, without a claim and
+   * without a place in the queue for a hand-over.
+   */
+  request(method: MasterMethod, topic: string, tabId: string, readOnly = false): { result: MasterResult; change?: MasterChange } {
+    if (readOnly) return { result: { topic, masterId: this.masterOf(topic), isMaster: false } };
+    switch (method) {
+      case MasterMethod.CHECK: return { result: this.check(topic, tabId) };
+      case MasterMethod.BECOME: return this.become(topic, tabId);
+      case MasterMethod.RELEASE: return this.release(topic, tabId);
+    }
+  }
 
   check(topic: string, tabId: string): MasterResult {
     this.noteInterest(topic, tabId);

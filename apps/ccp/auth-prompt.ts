@@ -14,8 +14,6 @@ import { button, h, setHidden } from './dom';
 /** What the backend's popup page posts to its opener. */
 export const LOGIN_MESSAGE_TYPE = 'connect-sync:login';
 const POPUP_FEATURES = 'width=433,height=578';
-/** Raised in every tab when a login popup handed a session to the engine (`connect.LoginPopupEvents.SIGNED_IN`). */
-const SIGNED_IN_EVENT = 'login_popup::signed_in';
 /** While the banner shows, how often to ask the engine whether it polls again (a login in another tab, a popup
  * whose message went elsewhere): often enough that the banner goes soon after, rare enough to cost nothing. */
 const RECHECK_MS = 2000;
@@ -63,7 +61,7 @@ export class AuthPrompt {
       this.show();
     });
     // The session came back through a popup (this page's or another tab's), even if no agent data changed.
-    this.connect.core.getEventBus().subscribe(SIGNED_IN_EVENT, () => this.hide());
+    this.connect.core.getEventBus().subscribe(this.connect.LoginPopupEvents.SIGNED_IN, () => this.hide()); // a popup handed a session to the engine
   }
 
   /** Live (not restored) agent data arrived: the session works. */

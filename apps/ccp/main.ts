@@ -77,7 +77,7 @@ function refresh(): void {
 }
 
 auth.start({ redirect: true });
-connect.core.onAccessDenied(() => toasts.error('Signing in', { type: 'AccessDeniedException', message: 'This agent may not use this CCP.' }));
+connect.core.onAccessDenied(() => toasts.error('Signing in', { type: connect.CTIExceptions.ACCESS_DENIED_EXCEPTION, message: 'This agent may not use this CCP.' }));
 connect.core.getEventBus().subscribe(connect.EventType.ACK_TIMEOUT, () => toasts.info('Lost the engine; reconnecting…'));
 // Connected (again): what needs the engine (quick connects) can load now, even if the state did not change.
 connect.core.getEventBus().subscribe(connect.EventType.ACKNOWLEDGE, () => refresh());

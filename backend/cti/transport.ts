@@ -2,6 +2,7 @@
  * Session-level operations: CreateTransport (push channels; plausible values, nothing is served at the URLs) and
  * GetNewAuthToken (refresh-token exchange).
  */
+import { CTIExceptions } from '../../shared/enums';
 import { CtiError, validationError } from '../errors';
 import { toEpochSeconds } from '../sim/clock';
 import { newSecret } from '../sim/ids';
@@ -51,7 +52,7 @@ const createTransport: OpHandler = (ctx, input) => {
 const getNewAuthToken: OpHandler = (ctx, input) => {
   const refreshToken = requireString(input, 'refreshToken');
   const grant = ctx.auth.refresh(refreshToken, ctx.username);
-  if (!grant) throw new CtiError('RefreshTokenExpiredException', 'refreshToken is unknown, spent or expired', 400);
+  if (!grant) throw new CtiError(CTIExceptions.REFRESH_TOKEN_EXPIRED_EXCEPTION, 'refreshToken is unknown, spent or expired', 400);
   return { newAuthToken: grant.accessToken, expirationDateTime: toEpochSeconds(grant.expiration), refreshToken: grant.refreshToken };
 };
 

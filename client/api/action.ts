@@ -5,7 +5,7 @@
  */
 import { ErrorType, type WireError } from '../../shared/protocol';
 import { getContext, type Upstream } from '../tab/context';
-import { asWireError } from './errors';
+import { toWireError } from '../../shared/errors';
 
 /** The `{success, failure}` every action takes (both optional). */
 export interface ActionCallbacks<T = unknown> {
@@ -37,7 +37,7 @@ export function settle<T>(p: Promise<T>, callbacks: ActionCallbacks<T> | undefin
   p.then(
     (data) => callSafely(callbacks?.success, `${what} success`, data),
     (e: unknown) => {
-      const err = asWireError(e);
+      const err = toWireError(e);
       getContext().log.warn('%s failed: %s: %s', what, err.type, err.message);
       callSafely(callbacks?.failure, `${what} failure`, err);
     },
@@ -72,7 +72,7 @@ export function runAction(spec: ActionSpec, callbacks?: ActionCallbacks): void {
       return data;
     });
   } catch (e) {
-    started = Promise.reject(asWireError(e));
+    started = Promise.reject(toWireError(e));
   }
   settle(started, callbacks, spec.method);
 }

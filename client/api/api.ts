@@ -12,7 +12,7 @@ import {
   MediaType, RingtoneEvents, SoftphoneCallType, SoftphoneErrorTypes,
 } from '../../shared/enums';
 import { contactEventName } from '../../shared/events';
-import { MasterMethod, type MasterResult, type WireError } from '../../shared/protocol';
+import { ErrorType, MasterMethod, wireError, type MasterResult, type WireError } from '../../shared/protocol';
 import { callSafely } from './action';
 import { Agent, AgentSnapshot, type AgentCallback } from './agent';
 import { BaseConnection, ChatConnection, ConnectionSnapshot, TaskConnection, VoiceConnection } from './connection';
@@ -20,9 +20,10 @@ import { Contact, ContactSnapshot, type ContactCallback } from './contact';
 import { getContext, setEventPayloads } from '../tab/context';
 import { Address, Endpoint } from './endpoint';
 import { EventBus, registerPayloadRehydrator, Subscription, type EventCallback } from './event-bus';
-import { asWireError, BaseError, ContactNotFoundError, SoftphoneError, StateError, ValidationError, ValueError } from './errors';
+import { BaseError, ContactNotFoundError, SoftphoneError, StateError, ValidationError, ValueError } from './errors';
 import { getLog, LogEntry, Logger } from './log';
 import { deepCopy, hitch, isFunction, makeEnum, makeNamespacedEnum } from './util';
+import { toWireError } from '../../shared/errors';
 
 /** Makes raised events carry API objects, and cross-tab event data come back as them. */
 export function installApiPayloads(): void {
@@ -119,14 +120,14 @@ export function ifMaster(topic: string, fTrue: MasterCallback, fElse?: MasterCal
 export function becomeMaster(topic: string, ok?: MasterCallback, fail?: (error: WireError) => void): void {
   const { upstream } = getContext();
   if (!upstream) {
-    queueMicrotask(() => callSafely(fail, `becomeMaster(${topic}) failure`, { type: 'NotConnectedError', message: 'The tab is not connected to the engine' }));
+    queueMicrotask(() => callSafely(fail, `becomeMaster(${topic}) failure`, wireError(ErrorType.NOT_CONNECTED, 'The tab is not connected to the engine')));
     return;
   }
   upstream.master(MasterMethod.BECOME, topic).then(
     (r) => (r.isMaster
       ? callSafely(ok, `becomeMaster(${topic})`, r)
       : callSafely(fail, `becomeMaster(${topic}) failure`, { type: 'MasterError', message: `Could not become master of ${topic}` })),
-    (e: unknown) => callSafely(fail, `becomeMaster(${topic}) failure`, asWireError(e)),
+    (e: unknown) => callSafely(fail, `becomeMaster(${topic}) failure`, toWireError(e)),
   );
 }
 

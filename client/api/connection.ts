@@ -8,8 +8,9 @@ import { CONNECTION_ACTIVE_STATES, ConnectionStateType, ContactType, MediaType }
 import { runAction, requireUpstream, type ActionCallbacks } from './action';
 import { getContext } from '../tab/context';
 import { Endpoint } from './endpoint';
-import { asWireError, ContactNotFoundError, ValidationError } from './errors';
+import { ContactNotFoundError, ValidationError } from './errors';
 import { deepCopy, elapsedSince, toDate } from './util';
+import { toWireError } from '../../shared/errors';
 
 /** A connection state as the API hands it out. */
 export interface ConnectionState {
@@ -64,9 +65,9 @@ export function requestChatToken(contact: CtiContact, participantId: string): Pr
   try {
     return requireUpstream().request('createTransport', {
       transportType: 'chat_token', participantId, contactId: contact.initialContactId || contact.contactId,
-    }).catch((e: unknown) => { throw asWireError(e); });
+    }).catch((e: unknown) => { throw toWireError(e); });
   } catch (e) {
-    return Promise.reject(asWireError(e));
+    return Promise.reject(toWireError(e));
   }
 }
 
@@ -170,7 +171,7 @@ export class BaseConnection {
       }
       return Promise.resolve(info);
     } catch (e) {
-      return Promise.reject(asWireError(e));
+      return Promise.reject(toWireError(e));
     }
   }
 
@@ -268,7 +269,7 @@ export class ChatConnection extends BaseConnection {
     try {
       return requestChatToken(this.contactData(), this.connectionData().connectionId);
     } catch (e) {
-      return Promise.reject(asWireError(e));
+      return Promise.reject(toWireError(e));
     }
   }
 }

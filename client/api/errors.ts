@@ -93,14 +93,3 @@ export class SoftphoneError {
     return this.endPointUrl;
   }
 }
-
-/** Any caught value as a typed `{type, message}` (never a string, never a raw exception). */
-export function asWireError(e: unknown): WireError {
-  if (e instanceof BaseError) return e.toWireError();
-  if (e && typeof e === 'object' && typeof (e as WireError).type === 'string'
-    && typeof (e as WireError).message === 'string') {
-    return { type: (e as WireError).type, message: (e as WireError).message };
-  }
-  if (e instanceof Error) return { type: ErrorType.INTERNAL, message: e.message };
-  return { type: ErrorType.INTERNAL, message: String(e) };
-}

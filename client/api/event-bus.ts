@@ -2,6 +2,7 @@
  * The tab's event bus: named, synchronous events with subscription objects, as the Streams guide describes
  * (`connect.core.getEventBus()`). A callback that throws is logged and does not stop the others.
  */
+import { EventType } from '../../shared/enums';
 import { getLog, type Logger } from './log';
 
 /** Pseudo-event that `subscribeAll` listens on. */
@@ -80,7 +81,9 @@ export interface EventBusOptions {
 }
 
 /** Events too frequent to trace even when `logEvents` is on. */
-const UNTRACED = new Set(['log', 'master_response', 'api_metric', 'server_bound_internal_log', 'acknowledge']);
+const UNTRACED = new Set<string>([
+  EventType.LOG, EventType.MASTER_RESPONSE, EventType.API_METRIC, EventType.SERVER_BOUND_INTERNAL_LOG, EventType.ACKNOWLEDGE,
+]);
 
 /**
  * Named synchronous events. `trigger` calls the `subscribeAll` callbacks first, then those of the name, each as

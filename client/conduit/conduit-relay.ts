@@ -30,7 +30,8 @@ import {
 import { fromStreamsLogEntry, toStreamsAgentData, toStreamsLogEntry } from './streams-shapes';
 import { TokenBucket } from '../../shared/rate-limit';
 import { RELAY_MESSAGE_LIMIT } from '../embed/iframe-relay';
-import { randomId, toWireError, type Transport } from '../tab/transport';
+import { randomId, type Transport } from '../tab/transport';
+import { toWireError } from '../../shared/errors';
 
 /** The genuine CCP asks its parent for `configure` again when none came within 1 s of its load (a reloaded frame
  * has lost it; the parent sends it only once, right after the first acknowledge): the same second here. */

@@ -7,43 +7,44 @@
  * {id}`, then `outer_context_info`, `synchronize` about once a second, `api_request`, `master_request`, `broadcast`
  * (its own log lines among them), and `configure` when `initCCP` got page options.
  */
-import { ErrorType, MAX_UP_MESSAGE_CHARS, wireError, type WireError } from '../../shared/protocol';
+import { ErrorType, MasterMethod, MAX_UP_MESSAGE_CHARS, wireError, type WireError } from '../../shared/protocol';
 import { MAX_ID_CHARS, MAX_NAME_CHARS } from '../../shared/validate';
+import { AgentEvents, EventType } from '../../shared/enums';
 
-/** CRM → frame. */
+/** CRM → frame. The names both sides of the genuine conduit share with the event bus come from `EventType`. */
 export enum ConduitUpEvent {
-  SYNCHRONIZE = 'synchronize',
-  API_REQUEST = 'api_request',
-  MASTER_REQUEST = 'master_request',
-  BROADCAST = 'broadcast',
-  CONFIGURE = 'configure',
+  SYNCHRONIZE = EventType.SYNCHRONIZE,
+  API_REQUEST = EventType.API_REQUEST,
+  MASTER_REQUEST = EventType.MASTER_REQUEST,
+  BROADCAST = EventType.BROADCAST,
+  CONFIGURE = EventType.CONFIGURE,
   OUTER_CONTEXT_INFO = 'outer_context_info',
-  IFRAME_STYLE = 'iframe_style',
-  RELOAD_AGENT_CONFIGURATION = 'reload_agent_configuration',
+  IFRAME_STYLE = EventType.IFRAME_STYLE,
+  RELOAD_AGENT_CONFIGURATION = EventType.RELOAD_AGENT_CONFIGURATION,
   MEDIA_DEVICE_REQUEST = 'media_device_request',
   /** Not sent by `initCCP` itself; some apps send it by hand to log out. */
-  TERMINATE = 'terminate',
+  TERMINATE = EventType.TERMINATE,
 }
 
 /** Frame → CRM (besides the echo of every broadcast, under the broadcast's own name). */
 export enum ConduitDownEvent {
-  ACKNOWLEDGE = 'acknowledge',
-  AGENT_UPDATE = 'agent::update',
-  API_RESPONSE = 'api_response',
-  MASTER_RESPONSE = 'master_response',
-  UPDATE_CONNECTED_CCPS = 'update_connected_ccps',
-  AUTH_FAIL = 'auth_fail',
-  ACCESS_DENIED = 'access_denied',
-  TERMINATED = 'terminated',
+  ACKNOWLEDGE = EventType.ACKNOWLEDGE,
+  AGENT_UPDATE = AgentEvents.UPDATE,
+  API_RESPONSE = EventType.API_RESPONSE,
+  MASTER_RESPONSE = EventType.MASTER_RESPONSE,
+  UPDATE_CONNECTED_CCPS = EventType.UPDATE_CONNECTED_CCPS,
+  AUTH_FAIL = EventType.AUTH_FAIL,
+  ACCESS_DENIED = EventType.ACCESS_DENIED,
+  TERMINATED = EventType.TERMINATED,
   REQUEST_CONFIGURE = 'request_configure',
-  LOG = 'log',
+  LOG = EventType.LOG,
   MEDIA_DEVICE_RESPONSE = 'media_device_response',
 }
 
 /** The master methods a genuine CRM sends. */
 export enum ConduitMasterMethod {
-  CHECK = 'checkMaster',
-  BECOME = 'becomeMaster',
+  CHECK = MasterMethod.CHECK,
+  BECOME = MasterMethod.BECOME,
 }
 
 /** What the frame does with a CRM's `broadcast`, by event name. */
@@ -56,9 +57,10 @@ export enum BroadcastRoute {
   EVERY_TAB = 'every-tab',
 }
 
-const LOG_BROADCASTS: ReadonlySet<string> = new Set(['log', 'server_bound_internal_log']);
+const LOG_BROADCASTS: ReadonlySet<string> = new Set([EventType.LOG, EventType.SERVER_BOUND_INTERNAL_LOG]);
 const SENDER_ONLY_BROADCASTS: ReadonlySet<string> = new Set([
-  'client_metric', 'click_stream_data', 'softphone_stats', 'softphone_report', 'api_metric', 'client_side_logs',
+  EventType.CLIENT_METRIC, 'click_stream_data', EventType.SOFTPHONE_STATS, EventType.SOFTPHONE_REPORT, EventType.API_METRIC,
+  EventType.CLIENT_SIDE_LOGS,
 ]);
 
 /** Where a broadcast of `event` goes. */

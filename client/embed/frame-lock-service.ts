@@ -6,12 +6,12 @@
  * CCP frames. In `connect-embed.js`, which `initCCP` loads: keep it small.
  */
 import { createStore, get, update, type UseStore } from 'idb-keyval';
-import { ErrorType, wireError, type WireError } from '../../shared/protocol';
+import { ErrorType, wireError } from '../../shared/protocol';
 import {
   asFrameLockMessage, BRIDGE_SOURCE, LockBridgeType, type FrameLockMessage, type LockCallMessage, type LockRequestMessage,
   type ParentLockMessage, type WithoutSource,
 } from './bridge-protocol';
-import { toWireError } from '../tab/transport';
+import { toWireError } from '../../shared/errors';
 
 /** Locks one frame instance may hold or wait for at once: its leader lock, the steal guard, a liveness lock per tab
  * of its page (2) and, as leader, one liveness watch per tab of the browser. A thousand is far above any real
@@ -148,10 +148,11 @@ export class FrameLockService {
     request.then(
       () => { if (this.entries.get(lid) === entry) this.entries.delete(lid); },
       (e: unknown) => {
-        // Stolen by another tab's frame, or refused: tell the frame, unless it gave the lock up itself.
+        // Stolen by another tab's frame, or refused: tell the frame, unless it gave the lock up itself. The error keeps
+        // its DOMException name (`AbortError` for a steal).
         if (this.entries.get(lid) !== entry) return;
         this.entries.delete(lid);
-        this.send({ type: LockBridgeType.END, lid, error: lockError(e) });
+        this.send({ type: LockBridgeType.END, lid, error: toWireError(e, { keepName: true }) });
       },
     );
   }
@@ -190,11 +191,4 @@ export class FrameLockService {
   private send(msg: WithoutSource<ParentLockMessage>): void {
     this.o.post({ source: BRIDGE_SOURCE, ...msg } as ParentLockMessage);
   }
-}
-
-/** A DOMException (`AbortError` for a steal) as a typed error that keeps its name. */
-function lockError(e: unknown): WireError {
-  const name = (e as { name?: unknown } | null)?.name;
-  const message = (e as { message?: unknown } | null)?.message;
-  return typeof name === 'string' ? { type: name, message: String(message ?? name) } : toWireError(e);
 }

@@ -12,7 +12,8 @@ import { TokenBucket, type RateLimit } from '../../shared/rate-limit';
 import type { HostLocks } from '../../shared/engine-host';
 import { holdTabLock, type HeldLock } from '../tab/liveness';
 import { asBridgeMessage, BRIDGE_SOURCE, BridgeType, type BridgeMessage } from './bridge-protocol';
-import { toWireError, type Transport } from '../tab/transport';
+import { type Transport } from '../tab/transport';
+import { toWireError } from '../../shared/errors';
 
 /** How often the CRM may open a relay (`hello`): a CRM page says hello once per load, and again only after the frame
  * reloads; each hello costs a new engine connection and a Web Lock, so a page repeating it in a loop is refused. */
@@ -90,7 +91,7 @@ export class IframeRelay {
         await this.answer(msg.id, () => {
           const checked = validateUp(msg.msg);
           if (!checked.ok) throw checked.error;
-          if (!this.transport) throw { type: 'NotConnectedError', message: 'no relay open: send hello first' };
+          if (!this.transport) throw wireError(ErrorType.NOT_CONNECTED, 'no relay open: send hello first');
           return this.transport.post(checked.value, Math.min(Math.max(Number(msg.timeoutMs) || 0, 1), 120_000));
         });
         return;
@@ -111,7 +112,7 @@ export class IframeRelay {
   private async openRelay(helloIn: unknown): Promise<unknown> {
     const checked = validateUp(helloIn);
     if (!checked.ok) throw checked.error;
-    if (checked.value.type !== 'hello') throw { type: 'ValidationError', message: 'hello.type must be "hello"' };
+    if (checked.value.type !== 'hello') throw wireError(ErrorType.VALIDATION, 'hello.type must be "hello"');
     const generation = ++this.generation;
     this.closeRelay();
     const hello = { ...checked.value, role: TabRole.CRM }; // whatever role the page claims, it speaks as a CRM

@@ -13,7 +13,8 @@ import {
 } from '../../shared/protocol';
 import { acquireNode, releaseNode, type BroadcastNode, type BroadcastNodeOptions } from './broadcast-node';
 import { ROUTE_LOST, type HelloAnswer, type Route } from './broadcast-routes';
-import { toWireError, withDeadline, type Transport, type TransportInfo } from '../tab/transport';
+import { withDeadline, type Transport, type TransportInfo } from '../tab/transport';
+import { toWireError } from '../../shared/errors';
 
 /** How long a tab waits for its first welcome: an election (at once, or about 2 s when a frozen leader must be
  * replaced), loading the engine bundle (seconds at worst on a slow network) and restoring persisted state. */

@@ -180,7 +180,7 @@ export class LoginPopupManager {
     }
     this.d.master(MasterMethod.CHECK, MasterTopics.LOGIN_POPUP).then(
       (r) => {
-        if (r.isMaster) this.open('auth_fail');
+        if (r.isMaster) this.open(EventType.AUTH_FAIL);
         else this.d.log.debug('auth_fail: tab %s opens the login popup', r.masterId ?? '?');
       },
       (e: unknown) => this.d.log.warn('auth_fail: checkMaster(%s) failed', MasterTopics.LOGIN_POPUP).withException(e),

@@ -8,7 +8,7 @@ import { ConfigurationEvents, ContactEvents, EventType } from '../../shared/enum
 import { ENGINE_EVENTS } from '../../shared/protocol';
 import type { RingtoneDeps } from './ringtone';
 import type { RingtoneUrlTrust } from './ringtone-gate';
-import { toWireError } from '../tab/transport';
+import { toWireError } from '../../shared/errors';
 
 /** The bus events the ringtone acts on besides state changes (which it reads from the state when it starts). */
 export const RINGTONE_HEARS = [

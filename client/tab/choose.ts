@@ -15,7 +15,8 @@ import { loadFallback } from './on-demand';
 import type { DelegatedLocks, FallbackApi } from '../fallback/fallback';
 import type { LocksLike } from '../fallback/leader-election';
 import { SharedWorkerTransport } from '../sharedworker/shared-worker';
-import { toWireError, type Transport, type TransportInfo } from './transport';
+import { type Transport, type TransportInfo } from './transport';
+import { toWireError } from '../../shared/errors';
 
 export type TransportChoice = 'auto' | 'shared-worker' | 'broadcast' | 'in-page';
 

@@ -4,7 +4,7 @@
  * with `initCCP` and talks through it.
  */
 import { ConfigurationEvents, EventType } from '../../shared/enums';
-import { DownType, TabRole, TransportKind, type EngineInfo, type StateFull } from '../../shared/protocol';
+import { DownType, ErrorType, TabRole, TransportKind, type EngineInfo, type StateFull, wireError } from '../../shared/protocol';
 import { TabEvent } from '../../shared/tab-events';
 import type { TabState } from '../api/state';
 import { TransportChooser, type TransportChoice } from './choose';
@@ -229,7 +229,7 @@ export function getNumberOfConnectedCCPs(): number {
 /** A picture of the engine (tabs, versions, skew, polls, topics) for the inspector. */
 export function inspect(): Promise<EngineInfo> {
   const running = currentSession().inspect();
-  if (!running) return Promise.reject({ type: 'NotConnectedError', message: 'not initialised' });
+  if (!running) return Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'not initialised'));
   return running;
 }
 

@@ -14,7 +14,8 @@ import {
 import { Keepalive } from './keepalive';
 import type { HostLocks } from '../../shared/engine-host';
 import { holdTabLock, type HeldLock } from './liveness';
-import { randomId, toWireError, type Transport } from './transport';
+import { randomId, type Transport } from './transport';
+import { toWireError } from '../../shared/errors';
 
 /** The engine answers a request within its own deadline (30 s by default); the tab waits that long plus this
  * margin for the answer to travel back, then gives up with a `TimeoutError`. */

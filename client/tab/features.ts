@@ -9,7 +9,7 @@ import type { LoginPopupOptions } from '../features/auth-popup';
 import { loadLoginPopup, loadRingtone } from './on-demand';
 import { currentSession, type TabSession } from './session';
 import { AgentEvents, EventType, LoginPopupEvents } from '../../shared/enums';
-import { toWireError } from './transport';
+import { toWireError } from '../../shared/errors';
 import { startRingtoneOnDemand, type RingtoneHandle } from '../features/ringtone-loader';
 import type { RingtoneChannelOptions, RingtoneOptions } from '../features/ringtone-rules';
 

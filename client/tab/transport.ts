@@ -5,7 +5,8 @@
  */
 import type { Down, Hello, TransportKind, Up, Welcome } from '../../shared/protocol';
 import type { PostResult } from '../../shared/endpoint';
-import { ErrorType, wireError, type WireError } from '../../shared/protocol';
+import { ErrorType, wireError } from '../../shared/protocol';
+import { toWireError } from '../../shared/errors';
 
 /** What a page can tell about its transport (`connect.core.getTransportInfo()`, the `transport` event). */
 export interface TransportInfo {
@@ -47,15 +48,6 @@ export function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promis
       (e: unknown) => { clearTimeout(timer); reject(toWireError(e)); },
     );
   });
-}
-
-/** Any thrown value as a typed error. */
-export function toWireError(e: unknown): WireError {
-  if (e && typeof e === 'object' && typeof (e as WireError).type === 'string' && typeof (e as WireError).message === 'string') {
-    return { type: (e as WireError).type, message: (e as WireError).message };
-  }
-  if (e instanceof Error) return wireError(ErrorType.INTERNAL, e.message);
-  return wireError(ErrorType.INTERNAL, String(e));
 }
 
 /** A random id for tabs and requests (crypto where available). */

@@ -40,6 +40,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** A CRM page origin the suites approve: same site as the backend under test (127.0.0.1), another port. */
+export const CRM_ORIGIN = 'http://127.0.0.1:8081';
+/** A CRM page origin of another site (`localhost` is not the same site as `127.0.0.1`). */
+export const CROSS_SITE_CRM_ORIGIN = 'http://localhost:8081';
+
 /** Test defaults: quiet, free port, quick dialling, a ring timeout no test step reaches by accident. */
 export const TEST_CONFIG: Partial<BackendConfig> = { port: 0, logLevel: 'silent', dialDelayMs: 20, ringTimeoutMs: 5000 };
 
