@@ -45,6 +45,13 @@ export function contactOrder(base: Contact[], put: Contact[], del: string[]): Co
   return out;
 }
 
+/** Whether a delta carries agent data (as opposed to only skew or the stale flag). The engine sends a data field
+ * only when it changed (`state-diff.ts`), so such a delta changed the data and one without did not. */
+export function deltaTouchesData(d: StateDelta): boolean {
+  return d.agent !== undefined || d.put !== undefined || d.del !== undefined || d.order !== undefined
+    || d.configuration !== undefined;
+}
+
 /**
  * Applies `delta` to `state`. Returns the new state, or `null` when the delta does not follow `state`
  * (`delta.base !== state.version`) or cannot apply (no data yet): the caller then asks for a full state.

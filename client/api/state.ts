@@ -5,7 +5,8 @@
  * `TabState` is an `EventTarget`: it dispatches `change` after each applied message (after the bus events).
  */
 import type { AgentData, Contact } from '../../shared/cti';
-import { applyDelta, jsonEqual } from '../../shared/delta';
+import { applyDelta, deltaTouchesData, jsonEqual } from '../../shared/delta';
+import { decodeDeltaEvents } from '../../shared/delta-events';
 import { ContactEvents, AgentEvents } from '../../shared/enums';
 import { busNamesOf, contactEventName, deriveEvents, type AgentStateChange, type StreamsEvent } from '../../shared/events';
 import { DownType, type StateDelta, type StateFull } from '../../shared/protocol';
@@ -128,8 +129,19 @@ export class TabState extends EventTarget {
     if (!next) return 'gap';
     // The engine sends a data field only when it changed (see worker/publisher.ts), so a delta that carries one
     // changed the data, and one that carries none (skew, stale) did not: no deep comparison on the hot path.
-    this.commit(next, known, touchesData(msg));
+    const dataChanged = deltaTouchesData(msg);
+    this.commit(next, known, dataChanged, dataChanged ? this.engineEvents(msg, next) : undefined);
     return 'applied';
+  }
+
+  /** The events the engine derived for this delta (which follows the state held), checked; undefined when it sent
+   * none or a malformed list: the tab then derives them itself. */
+  private engineEvents(msg: StateDelta, next: StateFull): StreamsEvent[] | undefined {
+    const prev = this.full.data;
+    if (msg.events === undefined || !prev || !next.data) return undefined;
+    const events = decodeDeltaEvents(msg.events, prev, next.data);
+    if (!events) this.log.warn('The engine sent malformed events with version %d: deriving them here', msg.version);
+    return events ?? undefined;
   }
 
   /** Forgets everything (terminate / logout). Raises nothing. */
@@ -141,14 +153,15 @@ export class TabState extends EventTarget {
     this.queue.length = 0;
   }
 
-  /** `dataChanged`: known from a delta; undefined for a full state, which is compared with the data held. */
-  private commit(next: StateFull, engineId: string | undefined, dataChanged?: boolean): void {
+  /** `dataChanged`: known from a delta; undefined for a full state, which is compared with the data held.
+   * `derived`: the change's events as the engine derived them (a delta), else they are derived here. */
+  private commit(next: StateFull, engineId: string | undefined, dataChanged?: boolean, derived?: StreamsEvent[]): void {
     const prevData = this.lastData;
     this.full = next;
     if (engineId !== undefined) this.engine = engineId;
     if (next.data) this.lastData = next.data;
     const changed = next.data !== null && (dataChanged ?? !jsonEqual(prevData, next.data));
-    if (changed) this.enqueue(deriveEvents(prevData, next.data!, { fromDelta: dataChanged !== undefined }));
+    if (changed) this.enqueue(derived ?? deriveEvents(prevData, next.data!, { fromDelta: dataChanged !== undefined }));
     this.dispatchEvent(new Event('change'));
   }
 
@@ -195,10 +208,4 @@ export class TabState extends EventTarget {
     this.announced.delete(contactId);
     for (const name of CONTACT_EVENT_NAMES) this.bus.unsubscribeEvent(contactEventName(name, contactId));
   }
-}
-
-/** Whether a delta carries agent data (as opposed to only skew or the stale flag). */
-function touchesData(d: StateDelta): boolean {
-  return d.agent !== undefined || d.put !== undefined || d.del !== undefined || d.order !== undefined
-    || d.configuration !== undefined;
 }
