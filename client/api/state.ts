@@ -8,7 +8,7 @@ import type { AgentData, Contact } from '../../shared/cti';
 import { applyDelta, deltaTouchesData, jsonEqual } from '../../shared/delta';
 import { decodeDeltaEvents } from '../../shared/delta-events';
 import { ContactEvents, AgentEvents } from '../../shared/enums';
-import { busNamesOf, contactEventName, deriveEvents, type AgentStateChange, type StreamsEvent } from '../../shared/events';
+import { contactEventName, deriveEvents, type AgentStateChange, type StreamsEvent } from '../../shared/events';
 import { DownType, type StateDelta, type StateFull } from '../../shared/protocol';
 import type { EventBus } from './event-bus';
 import { getLog, type Logger } from './log';
@@ -181,9 +181,12 @@ export class TabState extends EventTarget {
 
   private raise(e: StreamsEvent): void {
     if (e.name === ContactEvents.INIT && e.contactId) this.announced.add(e.contactId);
-    const names = busNamesOf(e);
-    // Building API objects for an event nobody hears is most of a tab's work per change: skip it.
-    if (names.some((name) => this.bus.hasSubscribers(name))) {
+    // Raised under its name, then (a contact event) under its per-contact name: see `busNamesOf`. Building API
+    // objects for an event nobody hears is most of a tab's work per change: skip it (and allocate nothing).
+    const perContact = e.contactId ? contactEventName(e.name, e.contactId) : undefined;
+    const heard = this.bus.hasSubscribers(e.name);
+    const heardPerContact = perContact !== undefined && this.bus.hasSubscribers(perContact);
+    if (heard || heardPerContact) {
       let payload: unknown;
       try {
         payload = this.payloadOf(e);
@@ -191,7 +194,8 @@ export class TabState extends EventTarget {
         this.log.error('Could not build the payload of %s', e.name).withException(err);
         return;
       }
-      for (const name of names) this.bus.trigger(name, payload);
+      this.bus.trigger(e.name, payload);
+      if (perContact !== undefined) this.bus.trigger(perContact, payload);
     }
     if (e.name === ContactEvents.DESTROYED && e.contactId) this.forgetContact(e.contactId);
   }
