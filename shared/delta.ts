@@ -6,24 +6,31 @@
 import type { AgentData, Contact } from './cti';
 import { DownType, type StateDelta, type StateFull } from './protocol';
 
-/** Deep equality of plain JSON values (what CTI data is). */
+/** Deep equality of plain JSON values (what CTI data is); a key whose value is `undefined` counts as absent. The
+ * engine compares every contact of every poll answer with this, so it allocates nothing. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
+  const isArray = Array.isArray(a);
+  if (isArray !== Array.isArray(b)) return false;
+  if (isArray) {
+    const aa = a as unknown[];
     const bb = b as unknown[];
-    if (a.length !== bb.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], bb[i])) return false;
+    if (aa.length !== bb.length) return false;
+    for (let i = 0; i < aa.length; i++) if (!jsonEqual(aa[i], bb[i])) return false;
     return true;
   }
-  const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  if (ka.length !== kb.length) return false;
-  for (const k of ka) {
-    if (!jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  const oa = a as Record<string, unknown>;
+  const ob = b as Record<string, unknown>;
+  let defined = 0;
+  for (const k in oa) {
+    const v = oa[k];
+    if (v === undefined) continue;
+    defined++;
+    if (!jsonEqual(v, ob[k])) return false;
   }
-  return true;
+  for (const k in ob) if (ob[k] !== undefined) defined--;
+  return defined === 0;
 }
 
 export function withoutContacts(s: AgentData['snapshot']): Omit<AgentData['snapshot'], 'contacts'> {
@@ -43,6 +50,13 @@ export function contactOrder(base: Contact[], put: Contact[], del: string[]): Co
   }
   for (const c of puts.values()) out.push(c);
   return out;
+}
+
+/** Whether a delta carries agent data (as opposed to only skew or the stale flag). The engine sends a data field
+ * only when it changed (`state-diff.ts`), so such a delta changed the data and one without did not. */
+export function deltaTouchesData(d: StateDelta): boolean {
+  return d.agent !== undefined || d.put !== undefined || d.del !== undefined || d.order !== undefined
+    || d.configuration !== undefined;
 }
 
 /**

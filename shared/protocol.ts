@@ -98,7 +98,14 @@ export interface StateDelta {
   skew?: number;
   /** Present when the stale flag changed (`false` once the engine confirmed persisted data). */
   stale?: boolean;
+  /** The Streams events of this change, derived once by the engine (`shared/delta-events.ts`); present when the
+   * delta changes the data. A tab raises them instead of deriving them; one without them (or with a malformed list)
+   * derives its own. */
+  events?: WireEvent[];
 }
+
+/** One event of a delta: an agent event's name, or `[name, contactId]` for an event about a contact. */
+export type WireEvent = string | [name: string, contactId: string];
 
 // -------------------------------------------------------------------------------------------------------------
 // Up: tab → engine

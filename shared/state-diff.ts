@@ -23,21 +23,24 @@ export function diffState(prev: StateFull, next: Omit<StateFull, 'type' | 'versi
   const agentB = withoutContacts(b.snapshot);
   const { snapshotTimestamp: _ta, ...restA } = agentA;
   const { snapshotTimestamp: _tb, ...restB } = agentB;
-  const contactsChanged = !jsonEqual(a.snapshot.contacts, b.snapshot.contacts);
+  // Each contact is compared once (with its namesake before); the lists differ when one was put, left, or moved.
+  const contactsA = a.snapshot.contacts;
+  const contactsB = b.snapshot.contacts;
+  const before = new Map(contactsA.map((c) => [c.contactId, c]));
+  const after = new Set(contactsB.map((c) => c.contactId));
+  const put = contactsB.filter((c) => !jsonEqual(before.get(c.contactId), c));
+  const del = contactsA.filter((c) => !after.has(c.contactId)).map((c) => c.contactId);
+  const implied = put.length || del.length ? contactOrder(contactsA, put, del) : contactsA;
+  const reordered = implied.length !== contactsB.length || implied.some((c, i) => c.contactId !== contactsB[i]!.contactId);
+  const contactsChanged = put.length > 0 || del.length > 0 || reordered;
   if (!jsonEqual(restA, restB) || (contactsChanged && agentA.snapshotTimestamp !== agentB.snapshotTimestamp)) {
     out.agent = agentB;
     changed = true;
   }
   if (contactsChanged) {
-    const before = new Map(a.snapshot.contacts.map((c) => [c.contactId, c]));
-    const after = new Set(b.snapshot.contacts.map((c) => c.contactId));
-    const put = b.snapshot.contacts.filter((c) => !jsonEqual(before.get(c.contactId), c));
-    const del = a.snapshot.contacts.filter((c) => !after.has(c.contactId)).map((c) => c.contactId);
     if (put.length) out.put = put;
     if (del.length) out.del = del;
-    const implied = contactOrder(a.snapshot.contacts, put, del).map((c) => c.contactId);
-    const actual = b.snapshot.contacts.map((c) => c.contactId);
-    if (!jsonEqual(implied, actual)) out.order = actual;
+    if (reordered) out.order = contactsB.map((c) => c.contactId);
     changed = true;
   }
   if (!jsonEqual(a.configuration, b.configuration)) {

@@ -2,9 +2,13 @@
  * The published state and its versions. A candidate state is compared with the published one; an observable change
  * becomes version + 1, and the new published state is exactly what a tab gets by applying the delta — so a tab
  * following deltas and a tab that just joined hold identical data. The full-state JSON is encoded once per version.
+ * A delta carries the Streams events of its change, derived here once rather than in every tab
+ * (`shared/delta-events.ts`).
  */
 import type { AgentData } from '../shared/cti';
-import { applyDelta } from '../shared/delta';
+import { applyDelta, deltaTouchesData } from '../shared/delta';
+import { encodeDeltaEvents } from '../shared/delta-events';
+import { deriveEvents } from '../shared/events';
 import { diffState } from '../shared/state-diff';
 import { DownType, type StateDelta, type StateFull } from '../shared/protocol';
 
@@ -48,6 +52,10 @@ export class StatePublisher {
     const next = applyDelta(prev, delta);
     if (!next) return this.setFull(candidate, prev.version + 1); // cannot happen for a diff of prev; stay safe
     this.published = next;
+    // The events of N-1 → N are the same for every tab holding N-1 (every tab following deltas): derive them once.
+    if (prev.data && next.data && deltaTouchesData(delta)) {
+      delta.events = encodeDeltaEvents(deriveEvents(prev.data, next.data, { fromDelta: true }));
+    }
     return { kind: 'delta', delta, json: JSON.stringify(delta), state: next };
   }
 

@@ -1,7 +1,8 @@
 /**
  * Builds the `AgentData` tabs see from the raw snapshot and configuration, as the original worker shaped it:
  * contacts sorted by `state.timestamp` (oldest first, stable), `queueId` aliases of `queueARN` on contact queues and
- * routing-profile queues, `routingProfileId` alias of `routingProfileARN`. Pure; inputs are not mutated.
+ * routing-profile queues, `routingProfileId` alias of `routingProfileARN`. Pure (outputs are shared, never mutated);
+ * inputs are not mutated.
  */
 import type { AgentConfiguration, AgentData, AgentSnapshot, Contact, Queue, RoutingProfile } from '../shared/cti';
 
@@ -27,8 +28,16 @@ function normaliseRoutingProfile(rp: RoutingProfile): RoutingProfile {
   return out;
 }
 
+/** The last configuration normalised: the engine rebuilds the agent data on every poll answer with the same
+ * configuration object (it changes only when a configuration round brings a new one), and handing back the same
+ * result lets the publisher's comparison stop at identity instead of walking the whole configuration. */
+let lastConfiguration: { input: AgentConfiguration; output: AgentConfiguration } | undefined;
+
 export function normaliseConfiguration(c: AgentConfiguration): AgentConfiguration {
-  return { ...c, routingProfile: normaliseRoutingProfile(c.routingProfile ?? {}) };
+  if (lastConfiguration?.input === c) return lastConfiguration.output;
+  const output = { ...c, routingProfile: normaliseRoutingProfile(c.routingProfile ?? {}) };
+  lastConfiguration = { input: c, output };
+  return output;
 }
 
 /**

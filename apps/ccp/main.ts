@@ -76,14 +76,28 @@ function refresh(): void {
   renderSyncInfo();
 }
 
+/**
+ * Changes render at the next frame, once however many arrived: the browser paints no more often, a burst of changes
+ * costs one render, the tab hands the message back at once (on a busy machine the other CCP tabs are waiting for the
+ * CPU), and a hidden tab renders nothing until it is shown.
+ */
+let refreshFrame: number | null = null;
+function scheduleRefresh(): void {
+  if (refreshFrame !== null) return;
+  refreshFrame = requestAnimationFrame(() => {
+    refreshFrame = null;
+    refresh();
+  });
+}
+
 auth.start({ redirect: true });
 connect.core.onAccessDenied(() => toasts.error('Signing in', { type: connect.CTIExceptions.ACCESS_DENIED_EXCEPTION, message: 'This agent may not use this CCP.' }));
 connect.core.getEventBus().subscribe(connect.EventType.ACK_TIMEOUT, () => toasts.info('Lost the engine; reconnecting…'));
 // Connected (again): what needs the engine (quick connects) can load now, even if the state did not change.
-connect.core.getEventBus().subscribe(connect.EventType.ACKNOWLEDGE, () => refresh());
+connect.core.getEventBus().subscribe(connect.EventType.ACKNOWLEDGE, scheduleRefresh);
 connect.agent((a) => {
   refresh();
-  a.onRefresh(refresh);
+  a.onRefresh(scheduleRefresh);
   a.onStateChange(({ newState }) => toasts.announce(`Agent state: ${newState}`));
   a.onMuteToggle(({ muted }) => {
     contacts.setMuted(muted);

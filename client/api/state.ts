@@ -5,9 +5,10 @@
  * `TabState` is an `EventTarget`: it dispatches `change` after each applied message (after the bus events).
  */
 import type { AgentData, Contact } from '../../shared/cti';
-import { applyDelta, jsonEqual } from '../../shared/delta';
+import { applyDelta, deltaTouchesData, jsonEqual } from '../../shared/delta';
+import { decodeDeltaEvents } from '../../shared/delta-events';
 import { ContactEvents, AgentEvents } from '../../shared/enums';
-import { busNamesOf, contactEventName, deriveEvents, type AgentStateChange, type StreamsEvent } from '../../shared/events';
+import { contactEventName, deriveEvents, type AgentStateChange, type StreamsEvent } from '../../shared/events';
 import { DownType, type StateDelta, type StateFull } from '../../shared/protocol';
 import type { EventBus } from './event-bus';
 import { getLog, type Logger } from './log';
@@ -128,8 +129,19 @@ export class TabState extends EventTarget {
     if (!next) return 'gap';
     // The engine sends a data field only when it changed (see worker/publisher.ts), so a delta that carries one
     // changed the data, and one that carries none (skew, stale) did not: no deep comparison on the hot path.
-    this.commit(next, known, touchesData(msg));
+    const dataChanged = deltaTouchesData(msg);
+    this.commit(next, known, dataChanged, dataChanged ? this.engineEvents(msg, next) : undefined);
     return 'applied';
+  }
+
+  /** The events the engine derived for this delta (which follows the state held), checked; undefined when it sent
+   * none or a malformed list: the tab then derives them itself. */
+  private engineEvents(msg: StateDelta, next: StateFull): StreamsEvent[] | undefined {
+    const prev = this.full.data;
+    if (msg.events === undefined || !prev || !next.data) return undefined;
+    const events = decodeDeltaEvents(msg.events, prev, next.data);
+    if (!events) this.log.warn('The engine sent malformed events with version %d: deriving them here', msg.version);
+    return events ?? undefined;
   }
 
   /** Forgets everything (terminate / logout). Raises nothing. */
@@ -141,14 +153,15 @@ export class TabState extends EventTarget {
     this.queue.length = 0;
   }
 
-  /** `dataChanged`: known from a delta; undefined for a full state, which is compared with the data held. */
-  private commit(next: StateFull, engineId: string | undefined, dataChanged?: boolean): void {
+  /** `dataChanged`: known from a delta; undefined for a full state, which is compared with the data held.
+   * `derived`: the change's events as the engine derived them (a delta), else they are derived here. */
+  private commit(next: StateFull, engineId: string | undefined, dataChanged?: boolean, derived?: StreamsEvent[]): void {
     const prevData = this.lastData;
     this.full = next;
     if (engineId !== undefined) this.engine = engineId;
     if (next.data) this.lastData = next.data;
     const changed = next.data !== null && (dataChanged ?? !jsonEqual(prevData, next.data));
-    if (changed) this.enqueue(deriveEvents(prevData, next.data!, { fromDelta: dataChanged !== undefined }));
+    if (changed) this.enqueue(derived ?? deriveEvents(prevData, next.data!, { fromDelta: dataChanged !== undefined }));
     this.dispatchEvent(new Event('change'));
   }
 
@@ -168,9 +181,12 @@ export class TabState extends EventTarget {
 
   private raise(e: StreamsEvent): void {
     if (e.name === ContactEvents.INIT && e.contactId) this.announced.add(e.contactId);
-    const names = busNamesOf(e);
-    // Building API objects for an event nobody hears is most of a tab's work per change: skip it.
-    if (names.some((name) => this.bus.hasSubscribers(name))) {
+    // Raised under its name, then (a contact event) under its per-contact name: see `busNamesOf`. Building API
+    // objects for an event nobody hears is most of a tab's work per change: skip it (and allocate nothing).
+    const perContact = e.contactId ? contactEventName(e.name, e.contactId) : undefined;
+    const heard = this.bus.hasSubscribers(e.name);
+    const heardPerContact = perContact !== undefined && this.bus.hasSubscribers(perContact);
+    if (heard || heardPerContact) {
       let payload: unknown;
       try {
         payload = this.payloadOf(e);
@@ -178,7 +194,8 @@ export class TabState extends EventTarget {
         this.log.error('Could not build the payload of %s', e.name).withException(err);
         return;
       }
-      for (const name of names) this.bus.trigger(name, payload);
+      this.bus.trigger(e.name, payload);
+      if (perContact !== undefined) this.bus.trigger(perContact, payload);
     }
     if (e.name === ContactEvents.DESTROYED && e.contactId) this.forgetContact(e.contactId);
   }
@@ -195,10 +212,4 @@ export class TabState extends EventTarget {
     this.announced.delete(contactId);
     for (const name of CONTACT_EVENT_NAMES) this.bus.unsubscribeEvent(contactEventName(name, contactId));
   }
-}
-
-/** Whether a delta carries agent data (as opposed to only skew or the stale flag). */
-function touchesData(d: StateDelta): boolean {
-  return d.agent !== undefined || d.put !== undefined || d.del !== undefined || d.order !== undefined
-    || d.configuration !== undefined;
 }

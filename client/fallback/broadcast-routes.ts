@@ -51,6 +51,7 @@ abstract class RouteBase {
 export class LocalRoute extends RouteBase implements Route {
   readonly local = true;
   private readonly endpoints = new Map<string, EngineEndpoint>();
+  private readonly queued: { push: PushCallback; json: string }[] = [];
 
   constructor(readonly epoch: number, private readonly host: EngineHost) {
     super();
@@ -59,7 +60,23 @@ export class LocalRoute extends RouteBase implements Route {
   hello(hello: Hello, push: PushCallback): Promise<HelloAnswer> {
     let endpoint = this.endpoints.get(hello.tabId);
     if (!endpoint) this.endpoints.set(hello.tabId, endpoint = this.host.endpoint());
-    return this.track(endpoint.hello(hello, (json) => { if (!this.lost) push(json); }));
+    return this.track(endpoint.hello(hello, (json) => this.later(push, json)));
+  }
+
+  /**
+   * The engine's fan-out reaches this page's own tabs first (they connected first) and synchronously, while the
+   * followers' copy goes out on the channel only after the fan-out (`worker/channel-server.ts` posts in a microtask).
+   * Handling it here at once — parse, apply, events, the app's rendering — would make every follower wait for this
+   * page. So this page's pushes run in a task of their own, after the channel post, in the order they came.
+   */
+  private later(push: PushCallback, json: string): void {
+    this.queued.push({ push, json });
+    if (this.queued.length > 1) return;
+    // 0 ms: only "after the current task"; the browser adds no clamp to a timer that is not nested in timers.
+    setTimeout(() => {
+      const batch = this.queued.splice(0);
+      for (const q of batch) if (!this.lost) q.push(q.json);
+    }, 0);
   }
 
   post(tabId: string, msg: Up): Promise<PostResult> {

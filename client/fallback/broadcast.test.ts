@@ -50,8 +50,35 @@ describe('BroadcastTransport', () => {
     host.push('tab-F', { type: DownType.EVENT, event: 'for-F' });
     host.push('tab-L', { type: DownType.EVENT, event: 'for-L' });
     await flush();
+    mock.timers.tick(0);
+    await flush();
     assert.deepEqual(theirs.downs.map((d) => (d as { event?: string }).event).filter(Boolean), ['for-F']);
     assert.deepEqual(mine.downs.map((d) => (d as { event?: string }).event).filter(Boolean), ['for-L']);
+  });
+
+  test('a fan-out reaches the followers\' channel before the leader\'s own page handles it, in order', async () => {
+    const b = new FakeBrowser();
+    const lead = b.tab('lead');
+    const follow = b.tab('follow');
+    await flush();
+    const mine = await connectTab(lead, 'tab-L');
+    await connectTab(follow, 'tab-F');
+    const host = b.factory.hosts[0]!;
+    mock.timers.tick(0);
+    await flush();
+    const events = (downs: Down[]) => downs.map((d) => (d as { event?: string }).event).filter(Boolean);
+    const posted = () => b.hub.log.filter((m) => (m as { kind: string }).kind === ChannelKind.DOWN).length;
+    const before = posted();
+    // The engine's fan-out: its own page's tab first (it connected first), then the follower.
+    host.push('tab-L', { type: DownType.EVENT, event: 'one' });
+    host.push('tab-L', { type: DownType.EVENT, event: 'two' });
+    host.push('tab-F', { type: DownType.EVENT, event: 'one' });
+    await flush();
+    assert.equal(posted(), before + 1, 'the followers\' copy is on the channel');
+    assert.deepEqual(events(mine.downs), [], 'the leader\'s page has not handled it yet');
+    mock.timers.tick(0);
+    await flush();
+    assert.deepEqual(events(mine.downs), ['one', 'two']);
   });
 
   test('a request in flight when the leader dies is re-sent to the new leader as the same message (same idempotency key)', async () => {
