@@ -2,8 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareCpu, cpuPerChange, CpuSampleError, ratio, schedstatNs, targetMetrics, type CpuPerChange, type CpuSample } from './cpu-per-change';
 
-const sample = (tabs: Record<string, [task: number, script: number]>, workerNs: number | null, chromium: Record<string, number> = {}): CpuSample => ({
-  tabs: new Map(Object.entries(tabs).map(([k, [taskSeconds, scriptSeconds]]) => [k, { taskSeconds, scriptSeconds }])),
+/** Tabs as [ThreadTime, ScriptDuration] seconds; TaskDuration is ThreadTime × 1.5 (tasks waiting for a core). */
+const sample = (tabs: Record<string, [thread: number, script: number]>, workerNs: number | null, chromium: Record<string, number> = {}): CpuSample => ({
+  tabs: new Map(Object.entries(tabs).map(([k, [threadSeconds, scriptSeconds]]) => [k, { threadSeconds, taskSeconds: threadSeconds * 1.5, scriptSeconds }])),
   workerNs,
   chromiumNs: new Map(Object.entries(chromium)),
 });
@@ -11,11 +12,12 @@ const sample = (tabs: Record<string, [task: number, script: number]>, workerNs: 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} ≠ ${b}`);
 
 describe('CPU per change from metric samples', () => {
-  test('sums every tab\'s TaskDuration delta and the worker thread, per change, in ms', () => {
+  test('sums every tab\'s main-thread CPU delta and the worker thread, per change, in ms', () => {
     const before = sample({ t0: [1.0, 0.5], t1: [2.0, 1.0] }, 5e6);
     const after = sample({ t0: [1.01, 0.504], t1: [2.03, 1.006] }, 25e6);
     const c = cpuPerChange(before, after, 10);
-    close(c.tabsTaskMs, 4); // (10 ms + 30 ms) / 10
+    close(c.tabsCpuMs, 4); // (10 ms + 30 ms) / 10
+    close(c.tabsTaskMs, 6); // the tasks' wall time, reported beside it, not summed
     close(c.tabsScriptMs, 1); // (4 ms + 6 ms) / 10
     close(c.engineMs, 2); // 20 ms of the worker thread / 10
     close(c.totalMs, 6);
@@ -25,7 +27,7 @@ describe('CPU per change from metric samples', () => {
   test('in the fallback the engine is the leader tab, already among the tabs (not counted twice)', () => {
     const c = cpuPerChange(sample({ leader: [1, 0], t1: [1, 0] }, null), sample({ leader: [1.02, 0], t1: [1.01, 0] }, null), 5, 'leader');
     close(c.engineMs, 4);
-    close(c.tabsTaskMs, 6);
+    close(c.tabsCpuMs, 6);
     close(c.totalMs, 6);
   });
 
@@ -44,10 +46,10 @@ describe('CPU per change from metric samples', () => {
     assert.throws(() => cpuPerChange(sample({ a: [0, 0] }, null), sample({ a: [0, 0] }, null), 1, 'leader'), /not sampled/);
   });
 
-  test('reads the two metrics out of a getMetrics answer, and refuses an answer without them', () => {
-    const m = targetMetrics({ metrics: [{ name: 'Timestamp', value: 9 }, { name: 'TaskDuration', value: 0.25 }, { name: 'ScriptDuration', value: 0.125 }] });
-    assert.deepEqual(m, { taskSeconds: 0.25, scriptSeconds: 0.125 });
-    assert.throws(() => targetMetrics({ metrics: [{ name: 'TaskDuration', value: 1 }] }), /ScriptDuration/);
+  test('reads the three metrics out of a getMetrics answer, and refuses an answer without them', () => {
+    const m = targetMetrics({ metrics: [{ name: 'Timestamp', value: 9 }, { name: 'ThreadTime', value: 0.2 }, { name: 'TaskDuration', value: 0.25 }, { name: 'ScriptDuration', value: 0.125 }] });
+    assert.deepEqual(m, { threadSeconds: 0.2, taskSeconds: 0.25, scriptSeconds: 0.125 });
+    assert.throws(() => targetMetrics({ metrics: [{ name: 'ThreadTime', value: 1 }, { name: 'TaskDuration', value: 1 }] }), /ScriptDuration/);
   });
 
   test('reads the on-CPU ns of a schedstat line', () => {
@@ -57,7 +59,7 @@ describe('CPU per change from metric samples', () => {
 });
 
 describe('CPU comparison across paths', () => {
-  const per = (totalMs: number): CpuPerChange => ({ engineMs: 0, tabsTaskMs: totalMs, tabsScriptMs: 0, totalMs, chromiumMs: null });
+  const per = (totalMs: number): CpuPerChange => ({ engineMs: 0, tabsCpuMs: totalMs, tabsTaskMs: totalMs, tabsScriptMs: 0, totalMs, chromiumMs: null });
 
   test('lines paths up by tabs and contacts, with ours / original and ours / floor', () => {
     const rows = compareCpu([

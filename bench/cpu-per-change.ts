@@ -1,7 +1,9 @@
 /**
  * CPU time per change (pure arithmetic over two samples, unit-tested). A sample holds:
- * - per tab, CDP `Performance.getMetrics` of its page: `TaskDuration` (every task on the tab's main thread) and
- *   `ScriptDuration` (the JavaScript part), cumulative seconds;
+ * - per tab, CDP `Performance.getMetrics` of its page: `ThreadTime` (the CPU time of the tab's main thread),
+ *   `TaskDuration` (the wall time of every task on it: above `ThreadTime` when 20 renderers wait for 2 cores, so the
+ *   sums use `ThreadTime`) and `ScriptDuration` (the JavaScript part of the tasks), cumulative seconds since
+ *   `Performance.enable`;
  * - the SharedWorker thread's on-CPU time (Linux `/proc/<pid>/task/<tid>/schedstat`, ns): Chromium has no
  *   `Performance` domain on worker targets, so the engine's thread is read from the kernel instead;
  * - every thread of every Chromium process (same source, ns): the whole browser, IPC routing included.
@@ -10,7 +12,7 @@
  */
 
 /** The metrics read from one page, in seconds (as CDP reports them). */
-export interface TargetMetrics { taskSeconds: number; scriptSeconds: number }
+export interface TargetMetrics { threadSeconds: number; taskSeconds: number; scriptSeconds: number }
 
 export interface CpuSample {
   /** By page target id. */
@@ -23,13 +25,15 @@ export interface CpuSample {
 
 /** CPU per change, in ms. */
 export interface CpuPerChange {
-  /** The engine: the SharedWorker thread, or the leader tab's tasks in the fallback. */
+  /** The engine: the SharedWorker thread, or the leader tab's main thread in the fallback. */
   engineMs: number;
-  /** Tasks summed over every tab (the fallback's leader included). */
+  /** Main-thread CPU summed over every tab (the fallback's leader included). */
+  tabsCpuMs: number;
+  /** Task wall time summed over every tab. */
   tabsTaskMs: number;
   /** The JavaScript part of `tabsTaskMs`. */
   tabsScriptMs: number;
-  /** Engine + tabs: the SharedWorker thread plus every tab's tasks, or every tab's tasks in the fallback. */
+  /** Engine + tabs: the SharedWorker thread plus every tab's main thread, or every tab's main thread in the fallback. */
   totalMs: number;
   /** Every thread of every Chromium process (null where /proc cannot be read). */
   chromiumMs: number | null;
@@ -48,7 +52,7 @@ export function targetMetrics(answer: { metrics: { name: string; value: number }
     if (!m || !Number.isFinite(m.value)) throw new CpuSampleError(`Performance.getMetrics has no ${name}`);
     return m.value;
   };
-  return { taskSeconds: get('TaskDuration'), scriptSeconds: get('ScriptDuration') };
+  return { threadSeconds: get('ThreadTime'), taskSeconds: get('TaskDuration'), scriptSeconds: get('ScriptDuration') };
 }
 
 /** The first field of a `/proc/…/schedstat` line: ns spent on a CPU. */
@@ -69,8 +73,8 @@ function nonNegative(d: number, what: string): number {
  * comes and goes costs little; a renderer that crashed would already have failed the tab check).
  *
  * @example
- * const s = (task: number, ns: number) => ({ tabs: new Map([['t1', { taskSeconds: task, scriptSeconds: 0 }]]), workerNs: ns, chromiumNs: new Map() });
- * cpuPerChange(s(1, 0), s(1.02, 10e6), 10).totalMs; // 3: 2 ms of tab tasks + 1 ms of the worker thread per change
+ * const s = (cpu: number, ns: number) => ({ tabs: new Map([['t1', { threadSeconds: cpu, taskSeconds: cpu, scriptSeconds: 0 }]]), workerNs: ns, chromiumNs: new Map() });
+ * cpuPerChange(s(1, 0), s(1.02, 10e6), 10).totalMs; // 3: 2 ms of the tab's thread + 1 ms of the worker's per change
  */
 export function cpuPerChange(before: CpuSample, after: CpuSample, changes: number, engineTab?: string): CpuPerChange {
   if (!(changes > 0)) throw new CpuSampleError(`changes must be positive, got ${changes}`);
@@ -80,28 +84,31 @@ export function cpuPerChange(before: CpuSample, after: CpuSample, changes: numbe
   }
   if (engineTab !== undefined && !before.tabs.has(engineTab)) throw new CpuSampleError(`the engine's tab ${engineTab} is not sampled`);
   if ((before.workerNs === null) !== (after.workerNs === null)) throw new CpuSampleError('the worker thread appeared or vanished');
+  let thread = 0;
   let task = 0;
   let script = 0;
-  let engineTask = 0;
+  let engineThread = 0;
   for (const k of keys) {
     const b = before.tabs.get(k)!;
     const a = after.tabs.get(k)!;
-    const dTask = nonNegative(a.taskSeconds - b.taskSeconds, `tab ${k}`);
-    task += dTask;
+    const dThread = nonNegative(a.threadSeconds - b.threadSeconds, `tab ${k}`);
+    thread += dThread;
+    task += nonNegative(a.taskSeconds - b.taskSeconds, `tab ${k}`);
     script += nonNegative(a.scriptSeconds - b.scriptSeconds, `tab ${k}`);
-    if (k === engineTab) engineTask = dTask;
+    if (k === engineTab) engineThread = dThread;
   }
   const workerMs = before.workerNs === null ? 0 : nonNegative(after.workerNs! - before.workerNs, 'the worker thread') / 1e6;
   let chromiumNs = 0;
   for (const [k, ns] of after.chromiumNs) chromiumNs += Math.max(0, ns - (before.chromiumNs.get(k) ?? 0));
   const per = (ms: number) => ms / changes;
-  const tabsTaskMs = per(task * 1000);
-  const engineMs = engineTab !== undefined ? per(engineTask * 1000) : per(workerMs);
+  const tabsCpuMs = per(thread * 1000);
+  const engineMs = engineTab !== undefined ? per(engineThread * 1000) : per(workerMs);
   return {
     engineMs,
-    tabsTaskMs,
+    tabsCpuMs,
+    tabsTaskMs: per(task * 1000),
     tabsScriptMs: per(script * 1000),
-    totalMs: engineTab !== undefined ? tabsTaskMs : tabsTaskMs + engineMs,
+    totalMs: engineTab !== undefined ? tabsCpuMs : tabsCpuMs + engineMs,
     chromiumMs: after.chromiumNs.size === 0 ? null : per(chromiumNs / 1e6),
   };
 }

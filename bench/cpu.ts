@@ -116,10 +116,10 @@ export async function measureCpu(browser: Browser, backend: Backend, tabs: Page[
       // One call starts all K posts, spaced as the changes were, from inside the sender (the worker's probe, or the
       // leader page); nothing else is evaluated in the window.
       if (o.leader) {
+        // (No named functions inside: the evaluated source would refer to tsx's `__name` helper, absent in the page.)
         await o.leader.evaluate(([j, k, gap]) => new Promise<void>((resolve) => {
-          let n = 0;
-          const tick = () => { ((window as unknown as W).__bcFanout as (j: string) => number)(j); if (++n < k) setTimeout(tick, gap); else resolve(); };
-          tick();
+          for (let i = 0; i < k; i++) setTimeout(() => ((window as unknown as W).__bcFanout as (j: string) => number)(j), i * gap);
+          setTimeout(resolve, (k - 1) * gap);
         }), [json, o.changes, CPU_GAP_MS] as const);
       } else {
         await tabs[0]!.evaluate(([j, k, gap]) => ((window as unknown as W).__bench as MessagePort)

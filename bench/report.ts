@@ -30,13 +30,13 @@ export function renderMarkdown(r: Results): string {
     }
   }
   if (r.cpu?.length) {
-    L.push('', `**CPU time per change**, ms, summed over the engine and every tab: *engine* = the SharedWorker thread's on-CPU time (Linux schedstat: Chromium has no \`Performance\` domain on workers), or the leader tab's tasks in the fallback; *tabs* = CDP \`Performance.getMetrics\` \`TaskDuration\` of every tab (\`ScriptDuration\`, the JavaScript part, in brackets); *total* = engine + tabs; *Chromium* = every thread of every Chromium process (IPC routing included). ${r.cpu[0]!.changes} changes per window, ${CPU_GAP_MS} ms apart, nothing else touching the tabs; the floor is the same number of raw whole-state posts (JSON, parsed by each tab), from the same worker or from the leader tab over BroadcastChannel, in the same run.`, '');
-    L.push('| path | contacts | tabs | changes | engine | tabs (script) | **total** | Chromium | floor: engine | floor: tabs | **floor total** | floor Chromium |');
-    L.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+    L.push('', `**CPU time per change**, ms, summed over the engine and every tab: *engine* = the SharedWorker thread's on-CPU time (Linux schedstat: Chromium has no \`Performance\` domain on workers), or the leader tab's tasks in the fallback; *tabs* = CDP \`Performance.getMetrics\` \`ThreadTime\` (main-thread CPU) summed over the tabs; *tasks (script)* = their \`TaskDuration\` (task wall time: above the CPU time when the renderers wait for the 2 cores) and \`ScriptDuration\`; *total* = engine + tabs; *Chromium* = every thread of every Chromium process (IPC routing included). ${r.cpu[0]!.changes} changes per window, ${CPU_GAP_MS} ms apart, nothing else touching the tabs; the floor is the same number of raw whole-state posts (JSON, parsed by each tab), from the same worker or from the leader tab over BroadcastChannel, in the same run.`, '');
+    L.push('| path | contacts | tabs | changes | engine | tabs | tasks (script) | **total** | Chromium | floor: engine | floor: tabs | **floor total** | floor Chromium |');
+    L.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const c of r.cpu) {
       const e = c.engine;
       const fl = c.floor;
-      L.push(`| ${PATH_NAMES[c.path]} | ${c.contacts} | ${c.tabs} | ${c.changes} | ${f(e.engineMs, 3)} | ${f(e.tabsTaskMs, 3)} (${f(e.tabsScriptMs, 3)}) | **${f(e.totalMs, 3)}** | ${f(e.chromiumMs, 3)} | ${f(fl?.engineMs, 3)} | ${f(fl?.tabsTaskMs, 3)} | **${f(fl?.totalMs, 3)}** | ${f(fl?.chromiumMs, 3)} |`);
+      L.push(`| ${PATH_NAMES[c.path]} | ${c.contacts} | ${c.tabs} | ${c.changes} | ${f(e.engineMs, 3)} | ${f(e.tabsCpuMs, 3)} | ${f(e.tabsTaskMs, 3)} (${f(e.tabsScriptMs, 3)}) | **${f(e.totalMs, 3)}** | ${f(e.chromiumMs, 3)} | ${f(fl?.engineMs, 3)} | ${f(fl?.tabsCpuMs, 3)} | **${f(fl?.totalMs, 3)}** | ${f(fl?.chromiumMs, 3)} |`);
     }
     L.push('', 'CPU per change (total), side by side; the original design is compared with the SharedWorker floor (same worker bundle, same tabs).', '');
     L.push('| contacts | tabs | ours | original | floor | ours / original | ours / floor | original / floor | fallback | fallback floor | fallback / floor |');
