@@ -16,8 +16,8 @@
  * Run time (issue #17: under 5 minutes on 2 cores, from 373 s): iterations where the figure does not need them —
  * 15 changes per latency cell at 20 tabs (the targets' cells), 10 elsewhere; load windows at 1 and 20 tabs (the
  * target compares them; 5 tabs added a row, not a finding); 5 000 tab-heap updates instead of 10 000; 12 failover
- * kills instead of 20; batched logins and a 3 s idle window in the scale test. Each phase's seconds are in the
- * results (`phases`).
+ * kills instead of 20 and 12 closed tabs instead of 15 for liveness; batched logins and a 3 s idle window in the
+ * scale test. Each phase's seconds are in the results (`phases`).
  *
  * Options: --quick (fewer tabs and iterations, for development), --no-build. Port: BENCH_CTI_PORT (and the next one for
  * the scale backend).
@@ -56,7 +56,7 @@ const LOAD_WINDOW_MS = quick ? 5_000 : 10_000;
 const CPU_TABS = [1, 5, 20];
 const CPU_CHANGES = quick ? 6 : 10;
 /** New tabs timed per path and start-up case. */
-const STARTUP_RUNS = quick ? 2 : 4;
+const STARTUP_RUNS = quick ? 2 : 3;
 const KILLS = quick ? 4 : 12;
 /** 5 000 updates: growth was 0.13 MB after 10 000 against a 2 MB budget, so half the updates still tells a leak of
  * the budget's size (≥ 200 bytes per update) from none. */
@@ -88,7 +88,7 @@ export interface Results {
   /** engine(ours) / engine(baseline), per tab count and contacts. */
   oursVsBaseline: { tabs: number; contacts: number; ratio: number }[];
   seconds: number;
-  /** Seconds per phase of the run, in order. */
+  /** Seconds per phase of the run, in order, then the parts of the paths' phases (`ours: latency`, …). */
   phases: { name: string; seconds: number }[];
   targets: Record<string, { value: number; target: string; met: boolean }>;
 }
@@ -124,12 +124,12 @@ async function runPath(backend: Backend, browser: Browser, path: Path, cells: La
   const tabs: Page[] = [];
   const label = (n: number, c: number) => `${path}: ${c} contact(s), ${n} tab(s)`;
   for (const n of TAB_COUNTS) {
-    if (tabs.length < n) tabs.push(...await openBenchTabs(context, backend.url, n - tabs.length));
+    if (tabs.length < n) tabs.push(...await timed(`${path}: opening tabs`, () => openBenchTabs(context, backend.url, n - tabs.length)));
     await new Promise((r) => setTimeout(r, quick ? 300 : 500)); // let new renderers settle
     const leader = path === 'broadcast' ? await leaderOf(tabs) : undefined;
-    cells.push(await measureLatency(backend, tabs, first, { path, iterations: iterationsAt(n), label: label(n, 1), floors, leader }));
-    if (CPU_TABS.includes(n)) cpu.push(await measureCpu(browser, backend, tabs, first, { path, changes: CPU_CHANGES, label: label(n, 1), leader, floor: floors !== 'none' }));
-    if (LOAD_TABS.includes(n)) loads.push(await loadWindow(backend, path, username, first[0]!, n, LOAD_CHANGES, LOAD_WINDOW_MS));
+    cells.push(await timed(`${path}: latency`, () => measureLatency(backend, tabs, first, { path, iterations: iterationsAt(n), label: label(n, 1), floors, leader })));
+    if (CPU_TABS.includes(n)) cpu.push(await timed(`${path}: CPU`, () => measureCpu(browser, backend, tabs, first, { path, changes: CPU_CHANGES, label: label(n, 1), leader, floor: floors !== 'none' })));
+    if (LOAD_TABS.includes(n)) loads.push(await timed(`${path}: load`, () => loadWindow(backend, path, username, first[0]!, n, LOAD_CHANGES, LOAD_WINDOW_MS)));
     if (n === TAB_COUNTS.at(-1)) {
       const heap = leader ? await pageHeap(leader) : await workerHeap(browser, workerName);
       memory.push({ path, tabs: n, engineHeapBytes: heap, where: leader ? 'leader tab (engine + its own page)' : 'SharedWorker' });
@@ -146,8 +146,8 @@ async function runPath(backend: Backend, browser: Browser, path: Path, cells: La
       await victim.close();
     }
     await new Promise((r) => setTimeout(r, quick ? 300 : 500));
-    cells.push(await measureLatency(backend, tabs, twenty, { path, iterations: iterationsAt(n), label: label(n, 20), floors, leader }));
-    if (CPU_TABS.includes(n)) cpu.push(await measureCpu(browser, backend, tabs, twenty, { path, changes: CPU_CHANGES, label: label(n, 20), leader, floor: floors !== 'none' }));
+    cells.push(await timed(`${path}: latency`, () => measureLatency(backend, tabs, twenty, { path, iterations: iterationsAt(n), label: label(n, 20), floors, leader })));
+    if (CPU_TABS.includes(n)) cpu.push(await timed(`${path}: CPU`, () => measureCpu(browser, backend, tabs, twenty, { path, changes: CPU_CHANGES, label: label(n, 20), leader, floor: floors !== 'none' })));
   }
   await context.close();
 }
@@ -194,6 +194,17 @@ function targets(r: Omit<Results, 'targets'>): Results['targets'] {
 }
 
 const phases: Results['phases'] = [];
+/** Seconds inside a phase, by part (a path's latency cells, CPU windows, …), added up over its calls. */
+const parts = new Map<string, number>();
+
+async function timed<T>(part: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  try {
+    return await fn();
+  } finally {
+    parts.set(part, (parts.get(part) ?? 0) + (Date.now() - t0) / 1000);
+  }
+}
 
 /** One phase: its failure is reported and the run goes on; its seconds are recorded and printed. */
 async function step<T>(name: string, fn: () => Promise<T>): Promise<T | null> {
@@ -269,7 +280,8 @@ async function main(): Promise<void> {
     date: new Date().toISOString(), quick,
     machine: { cpus: cpus().length, node: process.version, note: process.env.BENCH_NOTE ?? '' },
     latency, load, cpu, startup, liveness, failover, footprint, tabHeap, engineMemory, scale, oursVsBaseline,
-    seconds: Math.round((Date.now() - started) / 1000), phases,
+    seconds: Math.round((Date.now() - started) / 1000),
+    phases: [...phases, ...[...parts].map(([name, seconds]) => ({ name, seconds: Math.round(seconds * 10) / 10 }))],
   };
   const results: Results = { ...partial, targets: targets(partial) };
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
