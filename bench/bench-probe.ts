@@ -20,6 +20,8 @@ export interface PollArrival {
 
 /** Keep this many arrivals: a benchmark run makes a few hundred changes. */
 const MAX_ARRIVALS = 5000;
+/** Repeated fan-outs per command at most: the CPU floor makes a few dozen. */
+const MAX_REPEAT = 1000;
 
 export class BenchProbe {
   private readonly ports = new Set<MessagePort>();
@@ -57,8 +59,16 @@ export class BenchProbe {
     };
   }
 
-  private onCommand(cmd: { cmd?: string; json?: string; mode?: string }): void {
-    if (cmd.cmd === 'fanout' && typeof cmd.json === 'string') this.fanout(cmd.json, cmd.mode === 'object' ? 'object' : 'json');
+  private onCommand(cmd: { cmd?: string; json?: string; mode?: string; count?: number; gapMs?: number }): void {
+    if (cmd.cmd === 'fanout' && typeof cmd.json === 'string') {
+      const json = cmd.json;
+      const mode = cmd.mode === 'object' ? 'object' : 'json';
+      // `count` fan-outs `gapMs` apart (the CPU floor: started by one command, so no page is driven in the window).
+      const count = Math.min(MAX_REPEAT, Math.max(1, Math.floor(Number(cmd.count) || 1)));
+      const gap = Math.max(0, Number(cmd.gapMs) || 0);
+      this.fanout(json, mode);
+      for (let i = 1; i < count; i++) setTimeout(() => this.fanout(json, mode), i * gap);
+    }
     if (cmd.cmd === 'arrivals') for (const p of this.ports) p.postMessage({ kind: 'arrivals', arrivals: this.arrivals.slice() });
     if (cmd.cmd === 'detach-all') this.ports.clear();
   }

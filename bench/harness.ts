@@ -31,6 +31,9 @@ export const BASELINE_WORKER_NAME = 'connect-sync-v1:baseline:bench';
  * that the backend does not serve; each bench context answers it from `bench/dist/`. */
 export const BENCH_WORKER_PATH = `/bench/${BENCH_WORKER_FILE}`;
 
+/** An empty page on the CCP origin that each bench context serves. */
+export const BLANK_PATH = '/bench-blank';
+
 export interface BenchPageOptions {
   /** `auto`, `sharedworker`, `broadcast`, … (forced with `initSharedWorker({transport})`). */
   transport?: string;
@@ -62,6 +65,18 @@ function benchPage(url: string, o: BenchPageOptions): string {
   return `<!doctype html><meta charset="utf-8"><title>bench</title>
 <script src="${url}/connect-streams.js"></script>
 <script>
+  // Start-up (bench/startup.ts): the first connect.agent callback, registered as soon as the library is loaded, and
+  // the first state confirmed by the engine; performance.now() counts from the navigation's start.
+  window.__libraryAt = performance.now(); window.__agentAt = null; window.__confirmedAt = null;
+  connect.agent(() => { if (window.__agentAt === null) window.__agentAt = performance.now(); });
+  // No event marks persisted data confirmed unchanged: look every 5 ms (≪ the start's hundreds of ms) until it is,
+  // for 15 s at most; later phases find the loop ended.
+  const confirmStarted = performance.now();
+  const confirmLoop = setInterval(() => {
+    const s = connect.core.getState();
+    if (window.__confirmedAt === null && s.data && !s.stale) window.__confirmedAt = performance.now();
+    if (window.__confirmedAt !== null || performance.now() - confirmStarted > 15000) clearInterval(confirmLoop);
+  }, 5);
   window.__refresh = []; window.__floor = []; window.__arrivals = null; window.__master = []; window.__transport = [];
   performance.setResourceTimingBufferSize(100000);
   ${rawWorker}
@@ -71,6 +86,8 @@ function benchPage(url: string, o: BenchPageOptions): string {
   let bcSeq = 0;
   window.__bcFanout = (json) => { const t0 = performance.timeOrigin + performance.now(); bc.postMessage({ seq: ++bcSeq, t0, payload: json }); return t0; };
   connect.core.getEventBus().subscribe('agent::refresh', () => {
+    const s = connect.core.getState();
+    if (window.__confirmedAt === null && s.data && !s.stale) window.__confirmedAt = performance.now();
     window.__refresh.push({ v: connect.core.getState().version, t: performance.timeOrigin + performance.now() });
   });
   connect.core.getEventBus().subscribe('master_changed', (d) => {
@@ -89,6 +106,8 @@ export async function benchContext(browser: Browser, backend: Backend, username:
   const context = await browser.newContext();
   await context.request.post(`${backend.url}/sim/login`, { data: { username } });
   await context.route(`${backend.url}/bench`, (route) => route.fulfill({ contentType: 'text/html', body: benchPage(backend.url, options) }));
+  // An empty page on the CCP origin, for reaching its storage without the library (bench/startup.ts).
+  await context.route(`${backend.url}${BLANK_PATH}`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>blank</title>' }));
   await context.route(`${backend.url}${BENCH_WORKER_PATH}`, (route) => route.fulfill({
     contentType: 'application/javascript; charset=utf-8', path: join(BENCH_DIST, BENCH_WORKER_FILE),
   }));

@@ -97,8 +97,11 @@ async function floor(tabs: Page[], json: string, mode: 'json' | 'object', iterat
   const receivers = leader ? tabs.filter((t) => t !== leader) : tabs;
   if (receivers.length === 0) return [];
   const out: number[] = [];
+  // Each post adds exactly one stamp per receiver: their counts are read once, not before every post (50 tabs' worth
+  // of CDP calls per post cost seconds per cell and measured nothing).
+  const base = await Promise.all(receivers.map((p) => p.evaluate(() => ((window as unknown as W).__floor as unknown[]).length)));
   for (let i = 0; i < iterations; i++) {
-    const before = await Promise.all(receivers.map((p) => p.evaluate(() => ((window as unknown as W).__floor as unknown[]).length)));
+    const before = base.map((n) => n + i);
     let t0: number | null = null;
     if (leader) t0 = await leader.evaluate((j) => ((window as unknown as W).__bcFanout as (j: string) => number)(j), json);
     else await tabs[0]!.evaluate(([j, m]) => ((window as unknown as W).__bench as MessagePort).postMessage({ cmd: 'fanout', json: j, mode: m }), [json, mode] as const);

@@ -1,4 +1,6 @@
 /** The benchmark's markdown tables. */
+import { CPU_GAP_MS } from './cpu';
+import { compareCpu, ratio } from './cpu-per-change';
 import type { Results } from './run';
 
 const f = (x: number | null | undefined, d = 2): string => (x !== null && x !== undefined && Number.isFinite(x) ? x.toFixed(d) : '–');
@@ -6,6 +8,8 @@ const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
 const mb = (bytes: number | null): string => (bytes === null ? '–' : (bytes / 2 ** 20).toFixed(2));
 
 const PATH_NAMES: Record<string, string> = { ours: 'SharedWorker (ours)', baseline: 'original design (baseline)', broadcast: 'BroadcastChannel fallback' };
+
+const START_CASES: Record<string, string> = { cold: 'cold', 'warm-engine': 'warm, engine running', 'warm-idb': 'warm, no engine (IndexedDB)' };
 
 export function renderMarkdown(r: Results): string {
   const L: string[] = [];
@@ -24,6 +28,33 @@ export function renderMarkdown(r: Results): string {
       const row = r.oursVsBaseline.filter((x) => x.contacts === c).sort((a, b) => a.tabs - b.tabs);
       if (row.length) L.push(`| ${c} | ${row.map((x) => f(x.ratio)).join(' | ')} |`);
     }
+  }
+  if (r.cpu?.length) {
+    L.push('', `**CPU time per change**, ms, summed over the engine and every tab: *engine* = the SharedWorker thread's on-CPU time (Linux schedstat: Chromium has no \`Performance\` domain on workers), or the leader tab's tasks in the fallback; *tabs* = CDP \`Performance.getMetrics\` \`ThreadTime\` (main-thread CPU) summed over the tabs; *tasks (script)* = their \`TaskDuration\` (task wall time: above the CPU time when the renderers wait for the 2 cores) and \`ScriptDuration\`; *total* = engine + tabs; *Chromium* = every thread of every Chromium process (IPC routing included). ${r.cpu[0]!.changes} changes per window, ${CPU_GAP_MS} ms apart, nothing else touching the tabs; the floor is the same number of raw whole-state posts (JSON, parsed by each tab), from the same worker or from the leader tab over BroadcastChannel, in the same run.`, '');
+    L.push('| path | contacts | tabs | changes | engine | tabs | tasks (script) | **total** | Chromium | floor: engine | floor: tabs | **floor total** | floor Chromium |');
+    L.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const c of r.cpu) {
+      const e = c.engine;
+      const fl = c.floor;
+      L.push(`| ${PATH_NAMES[c.path]} | ${c.contacts} | ${c.tabs} | ${c.changes} | ${f(e.engineMs, 3)} | ${f(e.tabsCpuMs, 3)} | ${f(e.tabsTaskMs, 3)} (${f(e.tabsScriptMs, 3)}) | **${f(e.totalMs, 3)}** | ${f(e.chromiumMs, 3)} | ${f(fl?.engineMs, 3)} | ${f(fl?.tabsCpuMs, 3)} | **${f(fl?.totalMs, 3)}** | ${f(fl?.chromiumMs, 3)} |`);
+    }
+    L.push('', 'CPU per change (total), side by side; the original design is compared with the SharedWorker floor (same worker bundle, same tabs).', '');
+    L.push('| contacts | tabs | ours | original | floor | ours / original | ours / floor | original / floor | fallback | fallback floor | fallback / floor |');
+    L.push('|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const c of compareCpu(r.cpu)) {
+      L.push(`| ${c.contacts} | ${c.tabs} | ${f(c.ours, 3)} | ${f(c.original, 3)} | ${f(c.floor, 3)} | **${f(c.oursVsOriginal)}** | **${f(c.oursVsFloor)}** | ${f(c.originalVsFloor)} | ${f(c.broadcast, 3)} | ${f(c.broadcastFloor, 3)} | ${f(c.broadcastVsFloor)} |`);
+    }
+  }
+  if (r.startup?.length) {
+    L.push('', '**A new tab\'s start**: navigation start → its first `connect.agent` callback (registered as soon as the library loaded), and → the first state the engine confirmed; ms, median (p95). *cold*: a fresh browser context (empty IndexedDB and HTTP cache); *warm, engine running*: another tab of the origin open; *warm, no engine*: the last tab closed and the SharedWorker ended, IndexedDB kept. The original design persisted nothing: for it the engine\'s record is deleted before each warm navigation.', '');
+    L.push('| path | case | runs | library loaded | first connect.agent | first confirmed state |', '|---|---|---|---|---|---|');
+    for (const s of r.startup) L.push(`| ${PATH_NAMES[s.path]} | ${START_CASES[s.case]} | ${s.runs} | ${f(s.libraryMedian, 1)} | **${f(s.agentMedian, 1)}** (${f(s.agentP95, 1)}) | ${f(s.confirmedMedian, 1)} |`);
+    const byCase = Object.keys(START_CASES).map((k) => {
+      const o = r.startup.find((s) => s.path === 'ours' && s.case === k);
+      const b = r.startup.find((s) => s.path === 'baseline' && s.case === k);
+      return `${START_CASES[k]} ${f(ratio(o?.agentMedian, b?.agentMedian))}`;
+    });
+    L.push('', `Ours / original design, first \`connect.agent\` (medians): ${byCase.join('; ')}.`);
   }
   L.push('', '**Backend load**: CTI requests of the agent while the same changes are made over the same window, per minute.', '');
   L.push('| path | tabs | window s | changes | GetAgentSnapshot | per change | all CTI /min | by operation /min |');
@@ -57,6 +88,7 @@ export function renderMarkdown(r: Results): string {
     L.push('| p50 ms | p99 ms | max ms | backend CPU while holding, % of one core | backend RSS MB |', '|---|---|---|---|---|');
     L.push(`| ${f(s.p50)} | ${f(s.p99)} | ${f(s.max)} | ${f(s.idleCpuPercent, 1)} | ${f(s.rssMb, 0)} |`);
   }
+  if (r.phases?.length) L.push('', `**Run time** by phase, s: ${r.phases.map((p) => `${p.name} ${f(p.seconds, 1)}`).join(', ')}.`);
   L.push('', '**Targets**', '', '| figure | value | target | met |', '|---|---|---|---|');
   for (const [k, v] of Object.entries(r.targets)) L.push(`| ${k} | ${f(v.value)} | ${v.target} | ${v.met ? 'yes' : '**no**'} |`);
   return `${L.join('\n')}\n`;
