@@ -190,13 +190,13 @@ describe('TabSession: one object from init to terminate', () => {
     assert.equal(host.count('pagehide') + host.count('pageshow'), 0);
   });
 
-  test('terminate while reading the persisted state: no link is made', async () => {
+  test('terminate while connecting (the persisted state still loading): the connect rejects, nothing is left', async () => {
     const host = new FakeHost();
     const session = new TabSession(undefined, host);
     session.context.log.setEchoLevel(LogLevel.CRITICAL);
     session.claim();
     const transport = new FakeTransport();
-    // In node the persisted-state chunk loads but its read fails (no IndexedDB): the connect goes on after it.
+    // The persisted state is read beside the hello, never before it (in node its read fails: no IndexedDB).
     const connecting = session.connect(transport, { role: TabRole.PAGE, readPersisted: true, holdLock: false, restart: () => undefined });
     session.end();
     await assert.rejects(connecting, { type: ErrorType.NOT_CONNECTED });

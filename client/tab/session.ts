@@ -145,20 +145,22 @@ export class TabSession {
   /** Connects the context to an engine over `transport`. Resolves once the engine welcomed the tab. */
   async connect(transport: Transport, options: ConnectOptions): Promise<void> {
     const ctx = this.context;
-    const persisted = options.readPersisted
-      ? await withDeadline(loadPersistedReader().then((read) => read()), PERSISTED_LOAD_DEADLINE_MS, 'connect-persisted.js')
-        .catch(() => null)
-      : null;
     if (this.ended) {
       transport.close();
       throw wireError(ErrorType.NOT_CONNECTED, 'terminated while connecting');
     }
-    if (persisted && ctx.state.version < 0) ctx.state.apply({ ...persisted, stale: true });
+    // The persisted state (a chunk, then an IndexedDB read) renders, marked stale, only while the engine has not
+    // answered yet; it never delays the hello, so a tab opened beside a running engine gets live data first.
+    if (options.readPersisted) {
+      void withDeadline(loadPersistedReader().then((read) => read()), PERSISTED_LOAD_DEADLINE_MS, 'connect-persisted.js')
+        .then((persisted) => {
+          if (persisted && !this.ended && ctx.state.version < 0) ctx.state.apply({ ...persisted, stale: true });
+        }, () => undefined);
+    }
     const link = new EngineLink({
       transport,
       sink: this.sink(),
       role: options.role,
-      knownVersion: persisted?.version,
       synIntervalMs: options.synIntervalMs,
       ackTimeoutMs: options.ackTimeoutMs,
       holdLock: options.holdLock,
@@ -183,6 +185,7 @@ export class TabSession {
     // Named before connecting, so that the engine's echo of this tab's first entries is recognised as ours.
     ctx.log.setSource(link.tabId);
     await link.connect();
+    if (this.ended) throw wireError(ErrorType.NOT_CONNECTED, 'terminated while connecting');
     const info = transport.info?.() ?? { transport: transport.kind };
     ctx.log.info('connected to the engine over %s as tab %s%s', transport.kind, link.tabId,
       info.epoch !== undefined ? ` (epoch ${info.epoch}, ${info.leader ? 'leader' : 'follower'})` : '');
