@@ -12,7 +12,8 @@ import { Endpoint, toCtiEndpoint, type EndpointParams } from './endpoint';
 import type { EventCallback, Subscription } from './event-bus';
 import { StateError, ValidationError, type SoftphoneError } from './errors';
 import { deepCopy, deepFreeze, elapsedSince, toDate } from './util';
-import { fetchAllEndpoints, validateConfiguration, type EndpointPageInfo } from './agent-rules';
+import type { EndpointPageInfo } from './agent-rules';
+import { loadAgentRules } from '../tab/on-demand';
 
 /** The agent's state as the API hands it out. */
 export interface AgentStateInfo {
@@ -200,11 +201,19 @@ export class Agent {
    * preferred locale must be one the CCP supports. On success the engine re-reads the configuration.
    */
   setConfiguration(configuration: Partial<AgentConfigurationCore>, callbacks?: ActionCallbacks): void {
-    runAction({
+    // The configuration is read now; its validation is in the chunk `connect-agent-rules.js`.
+    let current: AgentConfiguration;
+    try {
+      current = this.config();
+    } catch (e) {
+      settle(Promise.reject(e), callbacks, 'updateAgentConfiguration');
+      return;
+    }
+    loadAgentRules().then((rules) => runAction({
       method: 'updateAgentConfiguration',
-      params: () => ({ configuration: validateConfiguration(this.config(), configuration) }),
+      params: () => ({ configuration: rules.validateConfiguration(current, configuration) }),
       after: (_data, upstream) => upstream.reloadConfiguration(),
-    }, callbacks);
+    }, callbacks), (e: unknown) => settle(Promise.reject(e), callbacks, 'updateAgentConfiguration'));
   }
 
   /** Calls `endpoint` (`createOutboundContact`), in `queueARN` or the routing profile's default outbound queue. */
@@ -227,7 +236,9 @@ export class Agent {
     pageInfo: EndpointPageInfo = {}): void {
     let p: Promise<{ endpoints: Endpoint[]; addresses: Endpoint[] }>;
     try {
-      p = fetchAllEndpoints(requireUpstream(), queueARNs, pageInfo).then((endpoints) => ({ endpoints, addresses: endpoints }));
+      const upstream = requireUpstream();
+      p = loadAgentRules().then((rules) => rules.fetchAllEndpoints(upstream, queueARNs, pageInfo))
+        .then((endpoints) => ({ endpoints, addresses: endpoints }));
     } catch (e) {
       p = Promise.reject(e);
     }

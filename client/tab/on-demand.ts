@@ -13,6 +13,7 @@ import type { RelayApi } from '../embed/relay-session';
 import type { RingtoneApi } from '../features/ringtone-loader';
 import type { StateFull } from '../../shared/protocol';
 import type { LoginPopupManager } from '../features/auth-popup';
+import type * as AgentRules from '../api/agent-rules';
 
 /** What webpack rejects `import()` with when a chunk does not load (`ChunkLoadError`): the URL is in `request`. */
 interface ChunkLoadFailure {
@@ -71,9 +72,10 @@ export function loadRingtone(): Promise<RingtoneApi> {
     () => import(/* webpackChunkName: "connect-ringtone" */ '../features/ringtone-session').then((m) => m.ringtoneApi));
 }
 
-/** How long a new tab waits for the persisted-state chunk and its read before it connects without them. The chunk
- * comes from the server that served the page (cached after the first tab) and the read has its own 2 s deadline
- * (`PERSISTED_READ_DEADLINE_MS`); the engine's welcome carries the state anyway, so waiting longer only delays it. */
+/** How long a new tab waits for the persisted-state chunk and its read (beside its hello, never before it) before it
+ * gives up rendering them. The chunk comes from the server that served the page (cached after the first tab) and the
+ * read has its own 2 s deadline (`PERSISTED_READ_DEADLINE_MS`); the engine's welcome carries the state anyway, so
+ * waiting longer only keeps a dead read around. */
 export const PERSISTED_LOAD_DEADLINE_MS = 3_000;
 
 /** The persisted state a new tab renders before the engine answers (idb-keyval and the deep checks of the record,
@@ -88,4 +90,11 @@ export function loadPersistedReader(): Promise<() => Promise<StateFull | null>> 
 export function loadLoginPopup(): Promise<typeof LoginPopupManager> {
   return onDemand('connect-login.js',
     () => import(/* webpackChunkName: "connect-login" */ '../features/auth-popup').then((m) => m.LoginPopupManager));
+}
+
+/** The rules of the two agent actions that do more than one request (`setConfiguration`'s validation, the paging of
+ * `getEndpoints`): loaded by the first such call. */
+export function loadAgentRules(): Promise<typeof AgentRules> {
+  return onDemand('connect-agent-rules.js',
+    () => import(/* webpackChunkName: "connect-agent-rules" */ '../api/agent-rules'));
 }
