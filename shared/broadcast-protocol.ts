@@ -7,7 +7,11 @@
  * - Every leader message carries its epoch: a follower ignores an older epoch (fencing) and adopts a newer one.
  * - Follower messages carry the epoch they are addressed to: a leader handles only its own.
  * - Down messages name their recipients (`to`): one post reaches every tab, and each keeps only what is its own.
+ *
+ * The tab ↔ engine verbs (hello, post, send, result, down) and their fields are the one envelope of `envelope.ts`;
+ * the channel adds `epoch`, `from`/`to` and the call id `rid`, and its own leadership messages.
  */
+import { isVerb, Verb, verbFieldsValid } from './envelope';
 import type { WireError } from './protocol';
 
 /** The lock whose holder is the leader. */
@@ -28,12 +32,12 @@ export enum ChannelKind {
   // leader → followers
   HEARTBEAT = 'heartbeat',
   PONG = 'pong',
-  DOWN = 'down',
-  RESULT = 'result',
+  DOWN = Verb.DOWN,
+  RESULT = Verb.RESULT,
   // followers → leader
-  HELLO = 'hello',
-  POST = 'post',
-  SEND = 'send',
+  HELLO = Verb.HELLO,
+  POST = Verb.POST,
+  SEND = Verb.SEND,
   PING = 'ping',
   WHOIS = 'whois',
   // node ↔ node, only where the engine has no cookies (a CCP frame on another site)
@@ -100,6 +104,8 @@ function isSession(x: unknown): boolean {
 export function asChannelMessage(data: unknown): LeaderMessage | FollowerMessage | SessionMessage | null {
   if (!data || typeof data !== 'object') return null;
   const m = data as Obj;
+  // The tab ↔ engine verbs: their fields as every carrier checks them, then the channel's addressing.
+  if (isVerb(m.kind) && !verbFieldsValid(m.kind, m, 'rid', isId)) return null;
   switch (m.kind) {
     case ChannelKind.WHOIS:
       return isId(m.from) ? (m as unknown as WhoisMessage) : null;
@@ -108,15 +114,15 @@ export function asChannelMessage(data: unknown): LeaderMessage | FollowerMessage
     case ChannelKind.PONG:
       return isEpoch(m.epoch) && isId(m.to) && typeof m.nonce === 'number' ? (m as unknown as PongMessage) : null;
     case ChannelKind.DOWN:
-      return isEpoch(m.epoch) && typeof m.json === 'string' && (m.to === '*' || (Array.isArray(m.to) && m.to.every(isId)))
+      return isEpoch(m.epoch) && (m.to === '*' || (Array.isArray(m.to) && m.to.every(isId)))
         ? (m as unknown as DownMessage) : null;
     case ChannelKind.RESULT:
-      return isEpoch(m.epoch) && isId(m.to) && isId(m.rid) && typeof m.ok === 'boolean' ? (m as unknown as ResultMessage) : null;
+      return isEpoch(m.epoch) && isId(m.to) ? (m as unknown as ResultMessage) : null;
     case ChannelKind.PING:
       return isEpoch(m.epoch) && isId(m.from) && typeof m.nonce === 'number' ? (m as unknown as PingMessage) : null;
     case ChannelKind.HELLO:
     case ChannelKind.POST:
-      return isEpoch(m.epoch) && isId(m.from) && isId(m.rid) ? (m as unknown as HelloMessage | PostMessage) : null;
+      return isEpoch(m.epoch) && isId(m.from) ? (m as unknown as HelloMessage | PostMessage) : null;
     case ChannelKind.SEND:
       return isEpoch(m.epoch) && isId(m.from) ? (m as unknown as SendMessage) : null;
     case ChannelKind.SESSION:

@@ -1,7 +1,12 @@
 /**
  * Messages between a CRM page and the CCP frame it embeds (`window.postMessage`, always to the exact peer origin).
  * The frame relays for the CRM: the CRM is a tab of the engine like any other, reached through the frame.
+ *
+ * The tab ↔ engine verbs (hello, post, send, result, down) and their fields are the one envelope of
+ * `shared/envelope.ts`; the bridge adds the `source` marker and the call id `id` (a counter), and its own messages
+ * (ready, configure, refused, and the delegated Web Locks below, which are not tab ↔ engine messages).
  */
+import { isVerb, Verb, verbFieldsValid } from '../../shared/envelope';
 import type { Hello, Up, WireError } from '../../shared/protocol';
 
 /** Every bridge message carries this marker, so unrelated `message` traffic on the page is ignored cheaply. */
@@ -14,15 +19,15 @@ export enum BridgeType {
   /** frame → CRM: the frame is up and accepts this parent. Sent on load and again after a reload. */
   READY = 'ready',
   /** CRM → frame: open a relay for this tab. */
-  HELLO = 'hello',
+  HELLO = Verb.HELLO,
   /** CRM → frame: an up message expecting an answer. */
-  POST = 'post',
+  POST = Verb.POST,
   /** CRM → frame: an up message, no answer. */
-  SEND = 'send',
+  SEND = Verb.SEND,
   /** frame → CRM: the answer to `hello`/`post`. */
-  RESULT = 'result',
+  RESULT = Verb.RESULT,
   /** frame → CRM: a down message (JSON, as the engine encoded it). */
-  DOWN = 'down',
+  DOWN = Verb.DOWN,
   /** CRM → frame: the page options of `initCCP` (softphone, chat, pageOptions). */
   CONFIGURE = 'configure',
   /** frame → CRM: the frame refuses this parent (not an approved origin). */
@@ -40,13 +45,16 @@ export type BridgeMessage =
   | { source: typeof BRIDGE_SOURCE; type: BridgeType.DOWN; json: string }
   | { source: typeof BRIDGE_SOURCE; type: BridgeType.CONFIGURE; options: Record<string, unknown> };
 
+/** A bridge call id: the CRM's counter. */
+const isCallId = (x: unknown): boolean => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
 /** Checks the envelope of a bridge message (payloads are checked where they are used). */
 export function asBridgeMessage(data: unknown): BridgeMessage | null {
   if (!data || typeof data !== 'object') return null;
   const m = data as { source?: unknown; type?: unknown; id?: unknown };
   if (m.source !== BRIDGE_SOURCE || typeof m.type !== 'string') return null;
   if (!(Object.values(BridgeType) as string[]).includes(m.type)) return null;
-  if ((m.type === BridgeType.HELLO || m.type === BridgeType.POST || m.type === BridgeType.RESULT) && typeof m.id !== 'number') return null;
+  if (isVerb(m.type) && !verbFieldsValid(m.type, m as Record<string, unknown>, 'id', isCallId)) return null;
   try {
     if (JSON.stringify(data).length > MAX_BRIDGE_MESSAGE_CHARS) return null;
   } catch {

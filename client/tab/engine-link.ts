@@ -4,6 +4,7 @@
  * carries requests with deadlines so that every call settles.
  */
 import type { PostResult } from '../../shared/endpoint';
+import { validateWelcome } from '../../shared/envelope';
 import {
   DownType, ErrorType, MasterMethod, PROTOCOL_VERSION, TabRole, UpType, wireError,
   type Down, type EngineInfo, type LogRecord, type MasterResult, type Response, type StateDelta, type StateFull,
@@ -78,7 +79,7 @@ export class EngineLink {
       const locks = this.options.locks ? await this.options.locks() : (globalThis.navigator as Navigator | undefined)?.locks;
       this.lock = await this.takeLock(locks);
     }
-    const welcome = await this.options.transport.connect({
+    const answer = await this.options.transport.connect({
       type: UpType.HELLO,
       tabId: this.tabId,
       protocol: PROTOCOL_VERSION,
@@ -86,7 +87,8 @@ export class EngineLink {
       url: typeof location !== 'undefined' ? location.href : undefined,
       knownVersion: this.options.knownVersion,
       wantsLogs: this.options.wantsLogs ?? true,
-    }, (msg) => this.onDown(msg), (w) => this.rewelcome(w));
+    }, (msg) => this.onDown(msg), (w) => this.rewelcome(w), (error) => this.options.sink.event('link_error', error));
+    const welcome = checkedWelcome(answer);
     this.welcome = welcome;
     this.options.sink.state(welcome.state, welcome.engineId);
     this.options.sink.event('update_connected_ccps', { length: welcome.tabCount });
@@ -122,7 +124,13 @@ export class EngineLink {
   }
 
   /** The transport moved this tab to another engine (a new broadcast leader): take its whole state. */
-  private rewelcome(welcome: Welcome): void {
+  private rewelcome(answer: Welcome): void {
+    const checked = validateWelcome(answer);
+    if (!checked.ok) {
+      this.options.sink.event('link_error', checked.error); // the keepalive reports a link that stays broken
+      return;
+    }
+    const welcome = checked.value;
     this.welcome = welcome;
     this.options.sink.state(welcome.state, welcome.engineId);
     this.options.sink.event('update_connected_ccps', { length: welcome.tabCount });
@@ -254,6 +262,13 @@ export class EngineLink {
       .catch((e: WireError) => this.options.sink.event('link_error', e))
       .finally(() => { this.resyncing = false; });
   }
+}
+
+/** The engine's answer to hello, validated on receipt (its state is applied as is): a malformed one fails connect. */
+function checkedWelcome(answer: unknown): Welcome {
+  const checked = validateWelcome(answer);
+  if (!checked.ok) throw checked.error;
+  return checked.value;
 }
 
 /** The engine answers a message it refused with a failed `Response`: its typed error becomes the rejection. */
