@@ -8,11 +8,11 @@
  * - Follower messages carry the epoch they are addressed to: a leader handles only its own.
  * - Down messages name their recipients (`to`): one post reaches every tab, and each keeps only what is its own.
  *
- * The tab ↔ engine verbs (hello, post, send, result, down) and their fields are the one envelope of `envelope.ts`;
- * the channel adds `epoch`, `from`/`to` and the call id `rid`, and its own leadership messages.
+ * - A tab's calls on the engine (hello, post) are Comlink's request/response, carried in `call`/`reply` messages
+ *   addressed from/to the tab (`RelayedEndpoint`); `send` and `down` are plain messages. Their fields are the one
+ *   envelope of `envelope.ts`; the channel adds `epoch` and `from`/`to`, and its own leadership messages.
  */
-import { isVerb, Verb, verbFieldsValid } from './envelope';
-import type { WireError } from './protocol';
+import { isVerb, Verb, verbFieldsValid, type ComlinkMessage } from './envelope';
 
 /** The lock whose holder is the leader. */
 export const LEADER_LOCK_NAME = 'connect-sync:leader';
@@ -33,10 +33,9 @@ export enum ChannelKind {
   HEARTBEAT = 'heartbeat',
   PONG = 'pong',
   DOWN = Verb.DOWN,
-  RESULT = Verb.RESULT,
+  REPLY = Verb.REPLY,
   // followers → leader
-  HELLO = Verb.HELLO,
-  POST = Verb.POST,
+  CALL = Verb.CALL,
   SEND = Verb.SEND,
   PING = 'ping',
   WHOIS = 'whois',
@@ -50,17 +49,13 @@ export interface HeartbeatMessage { kind: ChannelKind.HEARTBEAT; epoch: number; 
 export interface PongMessage { kind: ChannelKind.PONG; epoch: number; to: string; nonce: number }
 /** Down messages (JSON as the engine encoded them) for some tabs, or for every tab of this epoch (`'*'`). */
 export interface DownMessage { kind: ChannelKind.DOWN; epoch: number; to: string[] | '*'; json: string }
-/** The answer to a follower's `hello` or `post`. */
-export type ResultMessage =
-  | { kind: ChannelKind.RESULT; epoch: number; to: string; rid: string; ok: true; value: unknown }
-  | { kind: ChannelKind.RESULT; epoch: number; to: string; rid: string; ok: false; error: WireError };
+/** Comlink's answer to a tab's call (`to`: the tab). */
+export interface ReplyMessage { kind: ChannelKind.REPLY; epoch: number; to: string; reply: ComlinkMessage }
 
-export type LeaderMessage = HeartbeatMessage | PongMessage | DownMessage | ResultMessage;
+export type LeaderMessage = HeartbeatMessage | PongMessage | DownMessage | ReplyMessage;
 
-/** A tab's `hello` (the engine validates the payload). */
-export interface HelloMessage { kind: ChannelKind.HELLO; epoch: number; from: string; rid: string; hello: unknown }
-/** An up message expecting an answer. */
-export interface PostMessage { kind: ChannelKind.POST; epoch: number; from: string; rid: string; msg: unknown }
+/** A tab's Comlink call on the engine's surface (`hello`, `post`; the engine validates the arguments). */
+export interface CallMessage { kind: ChannelKind.CALL; epoch: number; from: string; call: ComlinkMessage }
 /** An up message without an answer (SYNCHRONIZE, BYE). */
 export interface SendMessage { kind: ChannelKind.SEND; epoch: number; from: string; msg: unknown }
 /** "Are you alive?" to the leader of `epoch` (0: whoever leads). */
@@ -68,7 +63,7 @@ export interface PingMessage { kind: ChannelKind.PING; epoch: number; from: stri
 /** "Who leads?": a new tab asks instead of waiting for the next heartbeat. */
 export interface WhoisMessage { kind: ChannelKind.WHOIS; from: string }
 
-export type FollowerMessage = HelloMessage | PostMessage | SendMessage | PingMessage | WhoisMessage;
+export type FollowerMessage = CallMessage | SendMessage | PingMessage | WhoisMessage;
 
 /** The agent's session, shared among the pages of a CCP whose engine cannot fetch one (no cookies in a third-party
  * frame): whichever page leads next starts its engine with it instead of asking for a new login. `null`: logged
@@ -78,8 +73,13 @@ export interface SessionMessage { kind: ChannelKind.SESSION; from: string; sessi
 /** What the leader's engine server emits (the leader's node adds the epoch). */
 export type ServerOutput =
   | { kind: ChannelKind.DOWN; to: string[] | '*'; json: string }
-  | { kind: ChannelKind.RESULT; to: string; rid: string; ok: true; value: unknown }
-  | { kind: ChannelKind.RESULT; to: string; rid: string; ok: false; error: WireError };
+  | { kind: ChannelKind.REPLY; to: string; reply: ComlinkMessage };
+
+/** The surface a follower tab calls with Comlink (its push is the channel's `down`, so hello takes no callback). */
+export interface ChannelSurface {
+  hello(hello: unknown): Promise<unknown>;
+  post(msg: unknown): Promise<unknown>;
+}
 
 /** Longest id on the channel (tab, node, request ids are UUIDs). */
 const MAX_ID = 128;
@@ -105,7 +105,7 @@ export function asChannelMessage(data: unknown): LeaderMessage | FollowerMessage
   if (!data || typeof data !== 'object') return null;
   const m = data as Obj;
   // The tab ↔ engine verbs: their fields as every carrier checks them, then the channel's addressing.
-  if (isVerb(m.kind) && !verbFieldsValid(m.kind, m, 'rid', isId)) return null;
+  if (isVerb(m.kind) && !verbFieldsValid(m.kind, m, 'id', isId)) return null;
   switch (m.kind) {
     case ChannelKind.WHOIS:
       return isId(m.from) ? (m as unknown as WhoisMessage) : null;
@@ -116,13 +116,12 @@ export function asChannelMessage(data: unknown): LeaderMessage | FollowerMessage
     case ChannelKind.DOWN:
       return isEpoch(m.epoch) && (m.to === '*' || (Array.isArray(m.to) && m.to.every(isId)))
         ? (m as unknown as DownMessage) : null;
-    case ChannelKind.RESULT:
-      return isEpoch(m.epoch) && isId(m.to) ? (m as unknown as ResultMessage) : null;
+    case ChannelKind.REPLY:
+      return isEpoch(m.epoch) && isId(m.to) ? (m as unknown as ReplyMessage) : null;
     case ChannelKind.PING:
       return isEpoch(m.epoch) && isId(m.from) && typeof m.nonce === 'number' ? (m as unknown as PingMessage) : null;
-    case ChannelKind.HELLO:
-    case ChannelKind.POST:
-      return isEpoch(m.epoch) && isId(m.from) ? (m as unknown as HelloMessage | PostMessage) : null;
+    case ChannelKind.CALL:
+      return isEpoch(m.epoch) && isId(m.from) ? (m as unknown as CallMessage) : null;
     case ChannelKind.SEND:
       return isEpoch(m.epoch) && isId(m.from) ? (m as unknown as SendMessage) : null;
     case ChannelKind.SESSION:

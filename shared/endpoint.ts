@@ -2,7 +2,7 @@
  * The surface an engine host exposes to one tab, whatever carries it. Over a SharedWorker port it is exposed with
  * Comlink (one port per tab, so the port *is* the tab's identity: a tab cannot speak for another); the fallback
  * transport carries the same calls over BroadcastChannel. Pushed down messages are decoded and validated by the tab
- * with `receiveDown` (shared/envelope.ts).
+ * with `receiveDown` (shared/validate-down.ts).
  */
 import type { EngineInfo, Hello, MasterResult, Response, Up, Welcome, WireError } from './protocol';
 

@@ -1,22 +1,24 @@
 /**
- * The one envelope of the tab ↔ engine messages, whatever carries them. Five verbs: a tab says `hello`, `post`s an up
- * message expecting an answer or `send`s one without; the engine answers with a `result` and pushes `down` messages
- * (the JSON the engine encoded once per fan-out). Each carrier adds only its addressing and its discriminant field:
+ * The one envelope of the tab ↔ engine messages, whatever carries them. A tab says `hello` and `post`s up messages
+ * expecting an answer — calls on the engine's surface (`EngineEndpoint`), made with Comlink, the request layer —,
+ * `send`s up messages without an answer; the engine answers each call with a `result` and pushes `down` messages
+ * (the JSON the engine encoded once per fan-out, a plain message, never a call). Each carrier adds only its addressing
+ * and its discriminant field:
  *
- * - the SharedWorker port: Comlink's own request/response carries hello/post/result (`EngineEndpoint`, guarded by
- *   `worker/comlink-guard.ts`), and `down` is the plain JSON string on the tab's push port;
- * - the BroadcastChannel (`broadcast-protocol.ts`): `kind: Verb`, plus `epoch`, `from`/`to` and `rid` (string);
- * - the iframe bridge (`client/embed/bridge-protocol.ts`): `type: Verb`, plus the `source` marker and `id` (number).
+ * - the SharedWorker port: Comlink on the port carries hello/post/result (guarded by `worker/comlink-guard.ts`), and
+ *   `down` is the plain JSON string on the tab's push port;
+ * - the BroadcastChannel (`broadcast-protocol.ts`): Comlink's messages inside `call`/`reply` (a `RelayedEndpoint`
+ *   per tab, addressed `from`/`to` a tab id under the leader's `epoch`), plus plain `send` and `down`;
+ * - the iframe bridge (`client/embed/bridge-protocol.ts`): `type: Verb` with the `source` marker; its hello/post/
+ *   result still carry a call `id` (a counter) of the bridge's own.
  *
  * The fields of each verb are checked here, once, for every carrier (`verbFieldsValid`); the payloads on receipt: up
  * messages by the engine (`validateUp`, and the CCP frame before relaying), down messages and the welcome by the tab
- * (`decodeDown`, `validateWelcome`). A message that fails is dropped with a `ValidationError` naming the field.
+ * (`decodeDown`, `receiveDown`, `validateWelcome` in `validate-down.ts`). A message that fails is dropped with a
+ * `ValidationError` naming the field.
  */
-import {
-  DownType, ErrorType, TransportKind, wireError,
-  type Down, type Hello, type StateFull, type Up, type Welcome, type WireError,
-} from './protocol';
-import { MAX_ID_CHARS, num, obj, oneOf, run, str, fail, validateDown, type Obj, type Validated } from './validate';
+import type { Hello, Up, WireError } from './protocol';
+import { MAX_ID_CHARS, type Obj } from './validate-kit';
 
 /** The verbs of every carrier (the wire values every carrier uses). */
 export enum Verb {
@@ -30,6 +32,10 @@ export enum Verb {
   RESULT = 'result',
   /** engine → tab: a down message, `json` as the engine encoded it. */
   DOWN = 'down',
+  /** tab → engine on an addressed carrier: a Comlink request (`call`) to the engine's surface (hello, post). */
+  CALL = 'call',
+  /** engine → tab on an addressed carrier: Comlink's answer (`reply`) to a `call`. */
+  REPLY = 'reply',
 }
 
 /** The outcome of a call, as a `result` carries it. */
@@ -40,10 +46,30 @@ export type Outcome = { ok: true; value: unknown } | { ok: false; error: WireErr
 export type TabEnvelope<Id> =
   | { verb: Verb.HELLO; id: Id; hello: Hello }
   | { verb: Verb.POST; id: Id; msg: Up; timeoutMs?: number }
-  | { verb: Verb.SEND; msg: Up };
+  | { verb: Verb.SEND; msg: Up }
+  | { verb: Verb.CALL; call: ComlinkMessage };
 export type EngineEnvelope<Id> =
   | ({ verb: Verb.RESULT; id: Id } & Outcome)
-  | { verb: Verb.DOWN; json: string };
+  | { verb: Verb.DOWN; json: string }
+  | { verb: Verb.REPLY; reply: ComlinkMessage };
+
+/** A Comlink wire message, as far as a carrier looks into it: its call id and its type (Comlink checks the rest, and
+ * the engine's side refuses anything but calls of its surface, `worker/comlink-guard.ts`). */
+export interface ComlinkMessage {
+  id: string;
+  type: string;
+  [field: string]: unknown;
+}
+
+/** Longest Comlink message type (`APPLY`, `HANDLER`, …). */
+const MAX_COMLINK_TYPE_CHARS = 16;
+
+function isComlinkMessage(x: unknown): boolean {
+  if (!isPayload(x)) return false;
+  const m = x as Obj;
+  return typeof m.id === 'string' && m.id.length > 0 && m.id.length <= MAX_ID_CHARS
+    && typeof m.type === 'string' && m.type.length > 0 && m.type.length <= MAX_COMLINK_TYPE_CHARS;
+}
 
 const VERBS: ReadonlySet<string> = new Set(Object.values(Verb));
 
@@ -79,60 +105,9 @@ export function verbFieldsValid(verb: Verb, m: Obj, idKey: string, isId: (x: unk
       return isId(m[idKey]) && (m.ok === true || (m.ok === false && isWireError(m.error)));
     case Verb.DOWN:
       return typeof m.json === 'string';
+    case Verb.CALL:
+      return isComlinkMessage(m.call);
+    case Verb.REPLY:
+      return isComlinkMessage(m.reply);
   }
-}
-
-/**
- * Decodes and validates one pushed down message (the tab's side of `down`, on every transport).
- *
- * @example
- * const r = decodeDown(event.data);
- * if (r.ok) onDown(r.value); else onInvalid(r.error);
- */
-export function decodeDown(json: unknown): Validated<Down> {
-  if (typeof json !== 'string') return { ok: false, error: wireError(ErrorType.VALIDATION, `down message must be a JSON string, not ${typeof json}`) };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return { ok: false, error: wireError(ErrorType.VALIDATION, `down message is not JSON: ${json.slice(0, 64)}`) };
-  }
-  return validateDown(parsed);
-}
-
-/**
- * Where a transport hands what it received: valid down messages to `onDown`, the typed error of a dropped one to
- * `onInvalid` (the tab logs it), so that one bad message never reaches the tab's state and never stops the next.
- *
- * @example
- * port.onmessage = (e) => receiveDown(e.data, onDown, onInvalid);
- */
-export function receiveDown(json: unknown, onDown: (msg: Down) => void, onInvalid?: (error: WireError) => void): void {
-  const r = decodeDown(json);
-  if (r.ok) onDown(r.value);
-  else onInvalid?.(wireError(ErrorType.VALIDATION, `dropped a down message: ${r.error.message}`));
-}
-
-/**
- * Checks the engine's answer to `hello` (the tab's side of a hello `result`): ids, a full state that passes
- * `validateDown`, a tab count and a known transport.
- *
- * @example
- * const r = validateWelcome(await transport.connect(hello, onDown));
- * if (!r.ok) throw r.error;
- */
-export function validateWelcome(x: unknown): Validated<Welcome> {
-  return run(() => {
-    const o = obj(x, 'welcome');
-    str(o, 'tabId', 'welcome', MAX_ID_CHARS);
-    str(o, 'engineId', 'welcome', MAX_ID_CHARS);
-    num(o, 'tabCount', 'welcome', { integer: true, min: 0 });
-    oneOf(o, 'transport', 'welcome', Object.values(TransportKind));
-    num(o, 'epoch', 'welcome', { optional: true, integer: true, min: 0 });
-    const state = obj(o.state, 'welcome.state');
-    if (state.type !== DownType.STATE) fail('welcome.state.type must be state');
-    const checked = validateDown(state);
-    if (!checked.ok) fail(checked.error.message);
-    return o as unknown as Welcome & { state: StateFull };
-  });
 }

@@ -3,7 +3,7 @@
  * goes to the exact CCP origin, and only messages from the frame's window *and* origin are accepted.
  */
 import type { PostResult } from '../../shared/endpoint';
-import { receiveDown, validateWelcome } from '../../shared/envelope';
+import { receiveDown, validateWelcome } from '../../shared/validate-down';
 import { ErrorType, TransportKind, wireError, type Down, type Hello, type Up, type Welcome, type WireError } from '../../shared/protocol';
 import { asBridgeMessage, BRIDGE_SOURCE, BridgeType, type BridgeMessage } from './bridge-protocol';
 import { withDeadline, type Transport } from '../tab/transport';

@@ -275,7 +275,7 @@ export class BroadcastNode {
       case ChannelKind.HEARTBEAT:
       case ChannelKind.PONG:
       case ChannelKind.DOWN:
-      case ChannelKind.RESULT:
+      case ChannelKind.REPLY:
         this.fromLeader(m);
         return;
       default:
@@ -301,7 +301,7 @@ export class BroadcastNode {
     const route = this.route;
     if (!(route instanceof RemoteRoute)) return;
     if (m.kind === ChannelKind.DOWN) route.deliver(m);
-    else if (m.kind === ChannelKind.RESULT) route.result(m);
+    else if (m.kind === ChannelKind.REPLY) route.reply(m);
     else if (m.kind === ChannelKind.PONG && m.to === this.id) this.watch.pong(m.nonce);
   }
 

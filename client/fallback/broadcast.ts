@@ -6,7 +6,7 @@
  * when re-sending is not safe. Every call still settles by its own deadline.
  */
 import type { PostResult, PushCallback } from '../../shared/endpoint';
-import { receiveDown } from '../../shared/envelope';
+import { receiveDown } from '../../shared/validate-down';
 import {
   DownType, ErrorType, TransportKind, UpType, wireError,
   type Down, type Hello, type Response, type Up, type Welcome, type WireError,

@@ -4,7 +4,7 @@
  * using it has its own engine and its own poll; tabs of one page (a CCP frame and the CRM it relays for) share one.
  */
 import type { PostResult } from '../../shared/endpoint';
-import { receiveDown } from '../../shared/envelope';
+import { receiveDown } from '../../shared/validate-down';
 import type { EngineEndpoint } from '../../shared/endpoint';
 import type { EngineHost, EngineHostFactory, HostLocks } from '../../shared/engine-host';
 import { ErrorType, TransportKind, wireError, type Down, type Hello, type Up, type Welcome, type WireError } from '../../shared/protocol';

@@ -4,7 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import type { EngineEndpoint, PostResult } from '../../shared/endpoint';
-import { receiveDown } from '../../shared/envelope';
+import { receiveDown } from '../../shared/validate-down';
 import {
   ENGINE_LOCK_PREFIX, ErrorType, TransportKind, wireError, type Down, type Hello, type Up, type Welcome, type WireError,
 } from '../../shared/protocol';

@@ -4,7 +4,7 @@
  * carries requests with deadlines so that every call settles.
  */
 import type { PostResult } from '../../shared/endpoint';
-import { validateWelcome } from '../../shared/envelope';
+import { validateWelcome } from '../../shared/validate-down';
 import {
   DownType, ErrorType, MasterMethod, PROTOCOL_VERSION, TabRole, UpType, wireError,
   type Down, type EngineInfo, type LogRecord, type MasterResult, type Response, type StateDelta, type StateFull,

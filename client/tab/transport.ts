@@ -22,7 +22,7 @@ export interface Transport {
    * Connects and registers the tab; resolves with the engine's welcome, rejects with a `WireError`. A transport
    * that can move the tab to another engine later (the broadcast fallback on a leader change) hands the new
    * engine's welcome to `onReconnect`, before any message of that engine. Every down message is validated on
-   * receipt (`receiveDown` in shared/envelope.ts): a malformed one never reaches `onDown`, its typed error goes to
+   * receipt (`receiveDown` in shared/validate-down.ts): a malformed one never reaches `onDown`, its typed error goes to
    * `onInvalid` (the tab logs it) and the next message is delivered as usual.
    */
   connect(hello: Hello, onDown: (msg: Down) => void, onReconnect?: (welcome: Welcome) => void,

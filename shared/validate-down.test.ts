@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeDown, validateWelcome } from './envelope';
+import { decodeDown, validateWelcome } from './validate-down';
 import { DownType, ErrorType, TransportKind } from './protocol';
 
 describe('decodeDown', () => {
