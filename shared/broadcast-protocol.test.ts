@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { asChannelMessage, ChannelKind } from './broadcast-protocol';
+import { ChannelKind } from './broadcast-protocol';
+import { asChannelMessage } from './channel-message';
 
 describe('asChannelMessage', () => {
   test('accepts well-formed envelopes of every kind', () => {

@@ -38,6 +38,13 @@ export enum Verb {
   REPLY = 'reply',
 }
 
+/** `true` when two sets of string enum members have the same wire values, else `false`. */
+export type SameValues<A extends string, B extends string> =
+  [`${A}`] extends [`${B}`] ? ([`${B}`] extends [`${A}`] ? true : false) : false;
+/** A compile error unless `T` is `true`: a carrier that names the verbs in an enum of its own declares
+ * `type X = Holds<SameValues<its members, Verb members>>`. */
+export type Holds<T extends true> = T;
+
 /** The outcome of a call, as a `result` carries it. */
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: WireError };
 

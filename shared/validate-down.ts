@@ -4,8 +4,9 @@
  * trusted for contents (contacts, configuration are not checked deeply); what a message needs to be applied safely
  * is. Table-driven and apart from the other validators, so that the page's bundle (25 KB gzip budget) carries only this.
  */
-import { DownType, ErrorType, TransportKind, wireError, type Down, type Welcome, type WireError } from './protocol';
-import { MAX_PLAUSIBLE_SKEW_MS } from './skew';
+import {
+  DownType, ErrorType, MAX_PLAUSIBLE_SKEW_MS, TransportKind, wireError, type Down, type Welcome, type WireError,
+} from './protocol';
 import type { Validated } from './validate-kit';
 
 /** Longest ids (tab, request, idempotency key): UUIDs are 36 chars; 128 leaves room for prefixes. */

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { asChannelMessage, ChannelKind } from '../../shared/broadcast-protocol';
+import { ChannelKind } from '../../shared/broadcast-protocol';
+import { asChannelMessage } from '../../shared/channel-message';
 import { Verb } from '../../shared/envelope';
 import { ErrorType } from '../../shared/protocol';
 import { asBridgeMessage, BRIDGE_SOURCE, BridgeType } from './bridge-protocol';

@@ -6,7 +6,7 @@
  * `shared/envelope.ts`; the bridge adds the `source` marker and the call id `id` (a counter), and its own messages
  * (ready, configure, refused, and the delegated Web Locks below, which are not tab ↔ engine messages).
  */
-import { isVerb, Verb, verbFieldsValid } from '../../shared/envelope';
+import { isVerb, verbFieldsValid, type Holds, type SameValues, type Verb } from '../../shared/envelope';
 import type { Hello, Up, WireError } from '../../shared/protocol';
 
 /** Every bridge message carries this marker, so unrelated `message` traffic on the page is ignored cheaply. */
@@ -19,20 +19,25 @@ export enum BridgeType {
   /** frame → CRM: the frame is up and accepts this parent. Sent on load and again after a reload. */
   READY = 'ready',
   /** CRM → frame: open a relay for this tab. */
-  HELLO = Verb.HELLO,
+  HELLO = 'hello',
   /** CRM → frame: an up message expecting an answer. */
-  POST = Verb.POST,
+  POST = 'post',
   /** CRM → frame: an up message, no answer. */
-  SEND = Verb.SEND,
+  SEND = 'send',
   /** frame → CRM: the answer to `hello`/`post`. */
-  RESULT = Verb.RESULT,
+  RESULT = 'result',
   /** frame → CRM: a down message (JSON, as the engine encoded it). */
-  DOWN = Verb.DOWN,
+  DOWN = 'down',
   /** CRM → frame: the page options of `initCCP` (softphone, chat, pageOptions). */
   CONFIGURE = 'configure',
   /** frame → CRM: the frame refuses this parent (not an approved origin). */
   REFUSED = 'refused',
 }
+
+/** The bridge's tab ↔ engine types are the envelope's verbs, value for value (checked by the compiler; literals above so
+ * that the enum ships as its values, scripts/derived-enums-loader.ts). */
+export type BridgeVerbs = Holds<SameValues<BridgeType.HELLO | BridgeType.POST | BridgeType.SEND | BridgeType.RESULT | BridgeType.DOWN,
+  Verb.HELLO | Verb.POST | Verb.SEND | Verb.RESULT | Verb.DOWN>>;
 
 export type BridgeMessage =
   | { source: typeof BRIDGE_SOURCE; type: BridgeType.READY }

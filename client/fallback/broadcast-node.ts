@@ -4,8 +4,9 @@
  * the engine (`connect-engine.js`, loaded only now), heartbeats, and serves followers. Tabs of this page (the page
  * itself, and a CRM it relays for) reach the current term's engine through a `Route`.
  */
+import { asChannelMessage } from '../../shared/channel-message';
 import {
-  asChannelMessage, BROADCAST_CHANNEL_NAME, ChannelKind, LEADER_LOCK_NAME, STEAL_GUARD_LOCK_NAME,
+  BROADCAST_CHANNEL_NAME, ChannelKind, LEADER_LOCK_NAME, STEAL_GUARD_LOCK_NAME,
   type FollowerMessage, type LeaderMessage, type SessionMessage,
 } from '../../shared/broadcast-protocol';
 import type { ChannelServer, EngineHost, EngineHostFactory } from '../../shared/engine-host';
