@@ -20,7 +20,8 @@
 import type { Hello, Up, WireError } from './protocol';
 import { MAX_ID_CHARS, type Obj } from './validate-kit';
 
-/** The verbs of every carrier (the wire values every carrier uses). */
+/** The verbs of every carrier (the wire values every carrier uses): five for a tab and the engine, and `call`/`reply`
+ * where a carrier other than a port carries Comlink. */
 export enum Verb {
   /** tab → engine: register this tab (`hello: Hello`); answered with a `Welcome` or `{error}`. */
   HELLO = 'hello',
@@ -48,7 +49,7 @@ export type Holds<T extends true> = T;
 /** The outcome of a call, as a `result` carries it. */
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: WireError };
 
-/** The five verbs with their fields, before a carrier names the discriminant and adds its addressing. `Id` is the
+/** The verbs with their fields, before a carrier names the discriminant and adds its addressing. `Id` is the
  * carrier's call id (a UUID string on the channel, a counter in the bridge). */
 export type TabEnvelope<Id> =
   | { verb: Verb.HELLO; id: Id; hello: Hello }
