@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { asChannelMessage, ChannelKind } from './broadcast-protocol';
+import { ChannelKind } from './broadcast-protocol';
+import { asChannelMessage } from './channel-message';
 
 describe('asChannelMessage', () => {
   test('accepts well-formed envelopes of every kind', () => {
@@ -9,9 +10,8 @@ describe('asChannelMessage', () => {
       { kind: ChannelKind.PONG, epoch: 3, to: 'n2', nonce: 1 },
       { kind: ChannelKind.DOWN, epoch: 3, to: '*', json: '{}' },
       { kind: ChannelKind.DOWN, epoch: 3, to: ['a', 'b'], json: '{}' },
-      { kind: ChannelKind.RESULT, epoch: 3, to: 'a', rid: 'r', ok: true, value: 1 },
-      { kind: ChannelKind.HELLO, epoch: 3, from: 'a', rid: 'r', hello: {} },
-      { kind: ChannelKind.POST, epoch: 3, from: 'a', rid: 'r', msg: {} },
+      { kind: ChannelKind.REPLY, epoch: 3, to: 'a', reply: { id: 'r', type: 'RAW', value: 1 } },
+      { kind: ChannelKind.CALL, epoch: 3, from: 'a', call: { id: 'r', type: 'APPLY', path: ['hello'], argumentList: [] } },
       { kind: ChannelKind.SEND, epoch: 3, from: 'a', msg: {} },
       { kind: ChannelKind.PING, epoch: 0, from: 'n', nonce: 2 },
       { kind: ChannelKind.WHOIS, from: 'n' },
@@ -30,8 +30,10 @@ describe('asChannelMessage', () => {
       { kind: ChannelKind.DOWN, epoch: 1, to: 'a', json: '{}' },
       { kind: ChannelKind.DOWN, epoch: 1, to: [3], json: '{}' },
       { kind: ChannelKind.DOWN, epoch: 1, to: '*', json: {} },
-      { kind: ChannelKind.RESULT, epoch: 1, to: 'a', rid: '', ok: true },
-      { kind: ChannelKind.POST, epoch: 1, from: 'x'.repeat(200), rid: 'r' },
+      { kind: ChannelKind.REPLY, epoch: 1, to: 'a', reply: { id: '', type: 'RAW' } },
+      { kind: ChannelKind.REPLY, epoch: 1, to: 'a' },
+      { kind: ChannelKind.CALL, epoch: 1, from: 'x'.repeat(200), call: { id: 'r', type: 'APPLY' } },
+      { kind: ChannelKind.CALL, epoch: 1, from: 'a', call: { id: 'r', type: 7 } },
       { kind: ChannelKind.PING, epoch: 1, from: 'n' },
       { kind: ChannelKind.SESSION, from: 'n', session: { authToken: '' } },
       { kind: ChannelKind.SESSION, from: 'n', session: { authToken: 'x'.repeat(5000) } },

@@ -7,8 +7,14 @@
  * - Every leader message carries its epoch: a follower ignores an older epoch (fencing) and adopts a newer one.
  * - Follower messages carry the epoch they are addressed to: a leader handles only its own.
  * - Down messages name their recipients (`to`): one post reaches every tab, and each keeps only what is its own.
+ *
+ * - A tab's calls on the engine (hello, post) are Comlink's request/response, carried in `call`/`reply` messages
+ *   addressed from/to the tab (`RelayedEndpoint`); `send` and `down` are plain messages. Their fields are the one
+ *   envelope of `envelope.ts`; the channel adds `epoch` and `from`/`to`, and its own leadership messages.
+ *
+ * Declarations only (no imports at run time): `channel-message.ts` checks what arrives.
  */
-import type { WireError } from './protocol';
+import type { ComlinkMessage, Holds, SameValues, Verb } from './envelope';
 
 /** The lock whose holder is the leader. */
 export const LEADER_LOCK_NAME = 'connect-sync:leader';
@@ -29,10 +35,9 @@ export enum ChannelKind {
   HEARTBEAT = 'heartbeat',
   PONG = 'pong',
   DOWN = 'down',
-  RESULT = 'result',
+  REPLY = 'reply',
   // followers → leader
-  HELLO = 'hello',
-  POST = 'post',
+  CALL = 'call',
   SEND = 'send',
   PING = 'ping',
   WHOIS = 'whois',
@@ -40,23 +45,24 @@ export enum ChannelKind {
   SESSION = 'session',
 }
 
+/** The channel's tab ↔ engine kinds are the envelope's verbs, value for value (checked by the compiler; literals
+ * above so that the enum ships as its values, scripts/derived-enums-loader.ts). */
+export type ChannelVerbs = Holds<SameValues<ChannelKind.DOWN | ChannelKind.REPLY | ChannelKind.CALL | ChannelKind.SEND,
+  Verb.DOWN | Verb.REPLY | Verb.CALL | Verb.SEND>>;
+
 /** "I lead under `epoch`": sent periodically, at once on election, and in answer to `whois`. */
 export interface HeartbeatMessage { kind: ChannelKind.HEARTBEAT; epoch: number; leader: string }
 /** The answer to a `ping`, from the leader's message handler (so a leader whose timers are throttled still answers). */
 export interface PongMessage { kind: ChannelKind.PONG; epoch: number; to: string; nonce: number }
 /** Down messages (JSON as the engine encoded them) for some tabs, or for every tab of this epoch (`'*'`). */
 export interface DownMessage { kind: ChannelKind.DOWN; epoch: number; to: string[] | '*'; json: string }
-/** The answer to a follower's `hello` or `post`. */
-export type ResultMessage =
-  | { kind: ChannelKind.RESULT; epoch: number; to: string; rid: string; ok: true; value: unknown }
-  | { kind: ChannelKind.RESULT; epoch: number; to: string; rid: string; ok: false; error: WireError };
+/** Comlink's answer to a tab's call (`to`: the tab). */
+export interface ReplyMessage { kind: ChannelKind.REPLY; epoch: number; to: string; reply: ComlinkMessage }
 
-export type LeaderMessage = HeartbeatMessage | PongMessage | DownMessage | ResultMessage;
+export type LeaderMessage = HeartbeatMessage | PongMessage | DownMessage | ReplyMessage;
 
-/** A tab's `hello` (the engine validates the payload). */
-export interface HelloMessage { kind: ChannelKind.HELLO; epoch: number; from: string; rid: string; hello: unknown }
-/** An up message expecting an answer. */
-export interface PostMessage { kind: ChannelKind.POST; epoch: number; from: string; rid: string; msg: unknown }
+/** A tab's Comlink call on the engine's surface (`hello`, `post`; the engine validates the arguments). */
+export interface CallMessage { kind: ChannelKind.CALL; epoch: number; from: string; call: ComlinkMessage }
 /** An up message without an answer (SYNCHRONIZE, BYE). */
 export interface SendMessage { kind: ChannelKind.SEND; epoch: number; from: string; msg: unknown }
 /** "Are you alive?" to the leader of `epoch` (0: whoever leads). */
@@ -64,7 +70,7 @@ export interface PingMessage { kind: ChannelKind.PING; epoch: number; from: stri
 /** "Who leads?": a new tab asks instead of waiting for the next heartbeat. */
 export interface WhoisMessage { kind: ChannelKind.WHOIS; from: string }
 
-export type FollowerMessage = HelloMessage | PostMessage | SendMessage | PingMessage | WhoisMessage;
+export type FollowerMessage = CallMessage | SendMessage | PingMessage | WhoisMessage;
 
 /** The agent's session, shared among the pages of a CCP whose engine cannot fetch one (no cookies in a third-party
  * frame): whichever page leads next starts its engine with it instead of asking for a new login. `null`: logged
@@ -74,54 +80,10 @@ export interface SessionMessage { kind: ChannelKind.SESSION; from: string; sessi
 /** What the leader's engine server emits (the leader's node adds the epoch). */
 export type ServerOutput =
   | { kind: ChannelKind.DOWN; to: string[] | '*'; json: string }
-  | { kind: ChannelKind.RESULT; to: string; rid: string; ok: true; value: unknown }
-  | { kind: ChannelKind.RESULT; to: string; rid: string; ok: false; error: WireError };
+  | { kind: ChannelKind.REPLY; to: string; reply: ComlinkMessage };
 
-/** Longest id on the channel (tab, node, request ids are UUIDs). */
-const MAX_ID = 128;
-
-type Obj = Record<string, unknown>;
-
-const isId = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= MAX_ID;
-const isEpoch = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-
-/** Longest token accepted on the channel (ours are far shorter; the login popup caps them the same way). */
-const MAX_TOKEN_CHARS = 4096;
-
-function isSession(x: unknown): boolean {
-  const s = x as Obj | null;
-  return !!s && typeof s === 'object' && typeof s.authToken === 'string' && s.authToken.length > 0
-    && s.authToken.length <= MAX_TOKEN_CHARS
-    && (s.expiration === undefined || (typeof s.expiration === 'number' && Number.isFinite(s.expiration) && s.expiration > 0));
-}
-
-/** Checks the envelope of a channel message; payloads (`hello`, `msg`, `json`) are checked where they are used.
- * Returns null for anything else (other libraries may share the channel name by accident). */
-export function asChannelMessage(data: unknown): LeaderMessage | FollowerMessage | SessionMessage | null {
-  if (!data || typeof data !== 'object') return null;
-  const m = data as Obj;
-  switch (m.kind) {
-    case ChannelKind.WHOIS:
-      return isId(m.from) ? (m as unknown as WhoisMessage) : null;
-    case ChannelKind.HEARTBEAT:
-      return isEpoch(m.epoch) && isId(m.leader) ? (m as unknown as HeartbeatMessage) : null;
-    case ChannelKind.PONG:
-      return isEpoch(m.epoch) && isId(m.to) && typeof m.nonce === 'number' ? (m as unknown as PongMessage) : null;
-    case ChannelKind.DOWN:
-      return isEpoch(m.epoch) && typeof m.json === 'string' && (m.to === '*' || (Array.isArray(m.to) && m.to.every(isId)))
-        ? (m as unknown as DownMessage) : null;
-    case ChannelKind.RESULT:
-      return isEpoch(m.epoch) && isId(m.to) && isId(m.rid) && typeof m.ok === 'boolean' ? (m as unknown as ResultMessage) : null;
-    case ChannelKind.PING:
-      return isEpoch(m.epoch) && isId(m.from) && typeof m.nonce === 'number' ? (m as unknown as PingMessage) : null;
-    case ChannelKind.HELLO:
-    case ChannelKind.POST:
-      return isEpoch(m.epoch) && isId(m.from) && isId(m.rid) ? (m as unknown as HelloMessage | PostMessage) : null;
-    case ChannelKind.SEND:
-      return isEpoch(m.epoch) && isId(m.from) ? (m as unknown as SendMessage) : null;
-    case ChannelKind.SESSION:
-      return isId(m.from) && (m.session === null || isSession(m.session)) ? (m as unknown as SessionMessage) : null;
-    default:
-      return null;
-  }
+/** The surface a follower tab calls with Comlink (its push is the channel's `down`, so hello takes no callback). */
+export interface ChannelSurface {
+  hello(hello: unknown): Promise<unknown>;
+  post(msg: unknown): Promise<unknown>;
 }

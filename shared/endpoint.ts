@@ -1,9 +1,10 @@
 /**
  * The surface an engine host exposes to one tab, whatever carries it. Over a SharedWorker port it is exposed with
  * Comlink (one port per tab, so the port *is* the tab's identity: a tab cannot speak for another); the fallback
- * transport carries the same calls over BroadcastChannel.
+ * transport carries the same calls over BroadcastChannel. Pushed down messages are decoded and validated by the tab
+ * with `receiveDown` (shared/validate-down.ts).
  */
-import type { Down, EngineInfo, Hello, MasterResult, Response, Up, Welcome, WireError } from './protocol';
+import type { EngineInfo, Hello, MasterResult, Response, Up, Welcome, WireError } from './protocol';
 
 /** Receives every down message for this tab, JSON-encoded (one `JSON.stringify` per fan-out, measured cheaper than
  * structured-cloning objects per port). */
@@ -25,15 +26,4 @@ export interface EngineEndpoint {
   /** Every other up message. Requests answer with a `Response` (never a rejection), `master` with a
    * `MasterResult`, `inspect` with `EngineInfo`, the rest with `undefined`. */
   post(msg: Up): Promise<PostResult>;
-}
-
-/** Decodes one pushed message; `null` when it is not a valid down message (the caller logs and drops it). */
-export function decodeDown(json: unknown): Down | null {
-  if (typeof json !== 'string') return null;
-  try {
-    const msg = JSON.parse(json) as Down;
-    return msg && typeof msg === 'object' && typeof msg.type === 'string' ? msg : null;
-  } catch {
-    return null;
-  }
 }

@@ -15,6 +15,14 @@ export const PROTOCOL_VERSION = 1;
  * from making the engine parse megabytes. */
 export const MAX_UP_MESSAGE_CHARS = 256 * 1024;
 
+/**
+ * Largest skew believed. Real clocks are off by seconds, at worst minutes (a machine without NTP) or whole hours (a
+ * wrong time zone set as local time); a day or more means a broken clock or a bogus server stamp (0, seconds taken
+ * for ms), and correcting every duration by it would show absurd times to the agent. Such a sample is discarded
+ * (`skew.ts`), and a state carrying one is refused (`validate-down.ts`).
+ */
+export const MAX_PLAUSIBLE_SKEW_MS = 24 * 3600_000;
+
 /** Prefix of the per-tab Web Lock a tab holds for its whole life; the engine queues for it to learn of its death. */
 export const TAB_LOCK_PREFIX = 'connect-sync:tab:';
 

@@ -18,6 +18,7 @@
  *   the new answer starts a fresh one. A held answer then seeds it with `t − r` plus half the best round trip seen
  *   before (the answer's one-way trip back), clamped into its bounds, until a quick sample replaces it.
  */
+import { MAX_PLAUSIBLE_SKEW_MS } from './protocol';
 
 export interface SkewSample {
   /** Local time the request was sent, ms. */
@@ -48,12 +49,9 @@ export interface SkewOptions {
   maxSkewMs: number;
 }
 
-/**
- * Largest skew believed. Real clocks are off by seconds, at worst minutes (a machine without NTP) or whole hours (a
- * wrong time zone set as local time); a day or more means a broken clock or a bogus server stamp (0, seconds taken
- * for ms), and correcting every duration by it would show absurd times to the agent. Such a sample is discarded.
- */
-export const MAX_PLAUSIBLE_SKEW_MS = 24 * 3600_000;
+/** Largest skew believed (see `protocol.ts`, where it lives so that a tab checking a state's skew does not load this
+ * model). */
+export { MAX_PLAUSIBLE_SKEW_MS };
 
 /**
  * - 8 samples / 5 min: quick samples are rare in steady state (most polls are held), so a count-only window could

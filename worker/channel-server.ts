@@ -1,16 +1,21 @@
 /**
  * The leader's server for follower tabs over the BroadcastChannel: one engine endpoint per follower tab (bound to its
- * tab id by its hello, exactly as a SharedWorker port is), answers addressed to the asking tab, and down messages
- * batched so that a fan-out to every follower is one channel post (`to: '*'`) instead of one per tab.
+ * tab id by its hello, exactly as a SharedWorker port is), reached with Comlink as on a port — each follower's calls
+ * arrive on a `RelayedEndpoint` of its own, guarded like a port (only `hello` and `post`), and Comlink's replies go
+ * back addressed to that tab — and down messages batched so that a fan-out to every follower is one channel post
+ * (`to: '*'`) instead of one per tab.
  *
  * Channel-agnostic: the leader's node reads the channel, validates envelopes and stamps the epoch on what `emit`
  * gives it.
  */
-import { ChannelKind, type FollowerMessage, type ServerOutput } from '../shared/broadcast-protocol';
+import * as Comlink from 'comlink';
+import { ChannelKind, type ChannelSurface, type FollowerMessage, type ServerOutput } from '../shared/broadcast-protocol';
 import type { ChannelServer } from '../shared/engine-host';
 import type { EngineEndpoint, PushCallback } from '../shared/endpoint';
-import { ErrorType, wireError, type Hello, type Up, type WireError } from '../shared/protocol';
-import { toWireError } from '../shared/errors';
+import type { ComlinkMessage } from '../shared/envelope';
+import { RelayedEndpoint } from '../shared/relayed-endpoint';
+import { ErrorType, wireError, type Hello, type Up } from '../shared/protocol';
+import { guardPort, thrownReply } from './comlink-guard';
 
 export interface ChannelServerOptions {
   /** A fresh endpoint of the engine; `onRelease` runs when the engine drops the tab or a later hello replaces it. */
@@ -18,8 +23,10 @@ export interface ChannelServerOptions {
   emit(out: ServerOutput): void;
 }
 
+/** One follower tab: its engine endpoint, its end of the Comlink conversation, and its current push. */
 interface Follower {
   endpoint: EngineEndpoint;
+  end: RelayedEndpoint;
   push: PushCallback | null;
 }
 
@@ -28,12 +35,15 @@ interface Batch {
   to: string[];
 }
 
+const SURFACE_METHODS: readonly (keyof ChannelSurface)[] = ['hello', 'post'];
+
 /**
  * @example
  * const server = new EngineChannelServer({ endpoint: (r) => createTabEndpoint({ engine, releasePush: r }), emit });
  * channel.onmessage = (e) => server.receive(e.data);
  */
 export class EngineChannelServer implements ChannelServer {
+  /** Tabs that said hello (their calls reach the engine). */
   private readonly followers = new Map<string, Follower>();
   private batches: Batch[] = [];
   private flushScheduled = false;
@@ -49,23 +59,14 @@ export class EngineChannelServer implements ChannelServer {
   receive(msg: FollowerMessage): void {
     if (this.closed) return;
     switch (msg.kind) {
-      case ChannelKind.HELLO:
-        void this.hello(msg.from, msg.rid, msg.hello);
-        return;
-      case ChannelKind.POST: {
-        const follower = this.followers.get(msg.from);
-        if (!follower) {
-          this.answer(msg.from, msg.rid, { ok: false, error: wireError(ErrorType.NOT_CONNECTED, `tab ${msg.from} sent no hello to this leader`) });
-          return;
-        }
-        follower.endpoint.post(msg.msg as Up).then( // the engine validates it
-          (value) => this.answer(msg.from, msg.rid, { ok: true, value }),
-          (e: unknown) => this.answer(msg.from, msg.rid, { ok: false, error: toWireError(e) }),
-        );
+      case ChannelKind.CALL: {
+        const follower = this.followers.get(msg.from) ?? (isHelloCall(msg.call) ? this.follow(msg.from) : null);
+        if (follower) follower.end.receive(msg.call);
+        else this.reply(msg.from, thrownReply(msg.call.id, wireError(ErrorType.NOT_CONNECTED, `tab ${msg.from} sent no hello to this leader`)));
         return;
       }
       case ChannelKind.SEND:
-        this.followers.get(msg.from)?.endpoint.post(msg.msg as Up).catch(() => undefined);
+        this.followers.get(msg.from)?.endpoint.post(msg.msg as Up).catch(() => undefined); // the engine validates it
         return;
       default:
         return; // ping/whois are the node's
@@ -78,34 +79,42 @@ export class EngineChannelServer implements ChannelServer {
     this.batches = [];
   }
 
-  private async hello(from: string, rid: string, hello: unknown): Promise<void> {
+  /** A tab's first hello: its engine endpoint, exposed with Comlink on its own end of the channel. */
+  private follow(from: string): Follower {
+    const end = new RelayedEndpoint((reply) => this.reply(from, reply));
+    const follower: Follower = { endpoint: this.o.endpoint((push) => this.released(from, push)), end, push: null };
+    this.followers.set(from, follower);
+    const surface: ChannelSurface = Object.freeze({
+      hello: (hello: unknown) => this.hello(from, follower, hello),
+      post: (msg: unknown) => follower.endpoint.post(msg as Up), // the engine validates it
+    });
+    Comlink.expose(surface, guardPort(end, SURFACE_METHODS));
+    return follower;
+  }
+
+  private async hello(from: string, follower: Follower, hello: unknown): Promise<unknown> {
     const asked = typeof hello === 'object' && hello !== null ? (hello as { tabId?: unknown }).tabId : undefined;
     if (asked !== from) {
-      this.answer(from, rid, { ok: false, error: wireError(ErrorType.VALIDATION, 'hello.tabId must be the sending tab') });
-      return;
+      if (follower.push === null && this.followers.get(from) === follower) this.followers.delete(from); // never a tab
+      throw wireError(ErrorType.VALIDATION, 'hello.tabId must be the sending tab');
     }
-    const follower = this.followers.get(from) ?? { endpoint: this.o.endpoint((push) => this.released(from, push)), push: null };
     const push: PushCallback = (json) => this.queue(from, json);
     follower.push = push;
     this.followers.set(from, follower);
-    try {
-      const welcome = await follower.endpoint.hello(hello as Hello, push); // validated by the engine
-      if ('error' in welcome && this.followers.get(from) === follower && follower.push === push) this.followers.delete(from);
-      this.answer(from, rid, { ok: true, value: welcome });
-    } catch (e) {
-      this.answer(from, rid, { ok: false, error: toWireError(e) });
-    }
+    const welcome = await follower.endpoint.hello(hello as Hello, push); // validated by the engine
+    if ('error' in welcome && this.followers.get(from) === follower && follower.push === push) this.followers.delete(from);
+    return welcome;
   }
 
   private released(tabId: string, push: PushCallback): void {
     if (this.followers.get(tabId)?.push === push) this.followers.delete(tabId);
   }
 
-  private answer(to: string, rid: string, r: { ok: true; value: unknown } | { ok: false; error: WireError }): void {
+  /** Comlink's answer to a call of `to`. */
+  private reply(to: string, reply: unknown): void {
     if (this.closed) return;
     this.flush(); // what the engine pushed before answering (the full state of a hello) goes first
-    this.o.emit(r.ok ? { kind: ChannelKind.RESULT, to, rid, ok: true, value: r.value }
-      : { kind: ChannelKind.RESULT, to, rid, ok: false, error: r.error });
+    this.o.emit({ kind: ChannelKind.REPLY, to, reply: reply as ComlinkMessage });
   }
 
   /** The engine's fan-out calls push once per tab with the same string: consecutive pushes merge into one post. */
@@ -128,4 +137,9 @@ export class EngineChannelServer implements ChannelServer {
       this.o.emit({ kind: ChannelKind.DOWN, to: everyone ? '*' : b.to, json: b.json });
     }
   }
+}
+
+/** A Comlink call of the surface's `hello` (the only call that may come from a tab the server does not know). */
+function isHelloCall(call: ComlinkMessage): boolean {
+  return call.type === 'APPLY' && Array.isArray(call.path) && call.path.length === 1 && call.path[0] === 'hello';
 }

@@ -2,7 +2,8 @@
  * Comlink walks any property path a caller sends (`hello.constructor` is `Function`, so a `CONSTRUCT` on it would
  * compile code in the worker). A tab may call the methods it is offered and nothing else: this wraps a port so that
  * only `APPLY` on an allowed top-level name (and Comlink's own `RELEASE`) reach `Comlink.expose`; anything else is
- * answered with a typed error and never evaluated.
+ * answered with a typed error and never evaluated. Any Comlink `Endpoint` can be guarded: a SharedWorker port, or a
+ * follower's end on the BroadcastChannel (`RelayedEndpoint`).
  */
 import type { Endpoint } from 'comlink';
 import { ErrorType } from '../shared/protocol';
@@ -29,11 +30,16 @@ function refusal(id: unknown, detail: string): unknown {
   };
 }
 
+/** Comlink's wire format for a thrown plain object: the caller's promise rejects with exactly `error`. */
+export function thrownReply(id: string, error: { type: string; message: string }): unknown {
+  return { id, type: 'HANDLER', name: 'throw', value: { isError: false, value: error } };
+}
+
 /**
  * @example
  * Comlink.expose(endpoint, guardPort(port, ['hello', 'post']));
  */
-export function guardPort(port: MessagePort, methods: readonly string[]): Endpoint {
+export function guardPort(port: Endpoint, methods: readonly string[]): Endpoint {
   const permitted = new Set(methods);
   const wrapped = new Map<EventListenerOrEventListenerObject, EventListener>();
   return {
@@ -58,6 +64,6 @@ export function guardPort(port: MessagePort, methods: readonly string[]): Endpoi
       if (guarded) port.removeEventListener(type, guarded);
       wrapped.delete(listener);
     },
-    start: () => port.start(),
+    start: () => port.start?.(),
   } as Endpoint;
 }

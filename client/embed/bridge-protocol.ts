@@ -1,7 +1,12 @@
 /**
  * Messages between a CRM page and the CCP frame it embeds (`window.postMessage`, always to the exact peer origin).
  * The frame relays for the CRM: the CRM is a tab of the engine like any other, reached through the frame.
+ *
+ * The tab ↔ engine verbs (hello, post, send, result, down) and their fields are the one envelope of
+ * `shared/envelope.ts`; the bridge adds the `source` marker and the call id `id` (a counter), and its own messages
+ * (ready, configure, refused, and the delegated Web Locks below, which are not tab ↔ engine messages).
  */
+import { isVerb, verbFieldsValid, type Holds, type SameValues, type Verb } from '../../shared/envelope';
 import type { Hello, Up, WireError } from '../../shared/protocol';
 
 /** Every bridge message carries this marker, so unrelated `message` traffic on the page is ignored cheaply. */
@@ -29,6 +34,11 @@ export enum BridgeType {
   REFUSED = 'refused',
 }
 
+/** The bridge's tab ↔ engine types are the envelope's verbs, value for value (checked by the compiler; literals above so
+ * that the enum ships as its values, scripts/derived-enums-loader.ts). */
+export type BridgeVerbs = Holds<SameValues<BridgeType.HELLO | BridgeType.POST | BridgeType.SEND | BridgeType.RESULT | BridgeType.DOWN,
+  Verb.HELLO | Verb.POST | Verb.SEND | Verb.RESULT | Verb.DOWN>>;
+
 export type BridgeMessage =
   | { source: typeof BRIDGE_SOURCE; type: BridgeType.READY }
   | { source: typeof BRIDGE_SOURCE; type: BridgeType.REFUSED; reason: string }
@@ -40,13 +50,16 @@ export type BridgeMessage =
   | { source: typeof BRIDGE_SOURCE; type: BridgeType.DOWN; json: string }
   | { source: typeof BRIDGE_SOURCE; type: BridgeType.CONFIGURE; options: Record<string, unknown> };
 
+/** A bridge call id: the CRM's counter. */
+const isCallId = (x: unknown): boolean => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
 /** Checks the envelope of a bridge message (payloads are checked where they are used). */
 export function asBridgeMessage(data: unknown): BridgeMessage | null {
   if (!data || typeof data !== 'object') return null;
   const m = data as { source?: unknown; type?: unknown; id?: unknown };
   if (m.source !== BRIDGE_SOURCE || typeof m.type !== 'string') return null;
   if (!(Object.values(BridgeType) as string[]).includes(m.type)) return null;
-  if ((m.type === BridgeType.HELLO || m.type === BridgeType.POST || m.type === BridgeType.RESULT) && typeof m.id !== 'number') return null;
+  if (isVerb(m.type) && !verbFieldsValid(m.type, m as Record<string, unknown>, 'id', isCallId)) return null;
   try {
     if (JSON.stringify(data).length > MAX_BRIDGE_MESSAGE_CHARS) return null;
   } catch {

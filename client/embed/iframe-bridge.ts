@@ -3,7 +3,7 @@
  * goes to the exact CCP origin, and only messages from the frame's window *and* origin are accepted.
  */
 import type { PostResult } from '../../shared/endpoint';
-import { decodeDown } from '../../shared/endpoint';
+import { receiveDown, validateWelcome } from '../../shared/validate-down';
 import { ErrorType, TransportKind, wireError, type Down, type Hello, type Up, type Welcome, type WireError } from '../../shared/protocol';
 import { asBridgeMessage, BRIDGE_SOURCE, BridgeType, type BridgeMessage } from './bridge-protocol';
 import { withDeadline, type Transport } from '../tab/transport';
@@ -26,6 +26,7 @@ export class IframeBridgeTransport implements Transport {
   private markClosed!: (e: WireError) => void;
   private hello: Hello | null = null;
   private onDown: ((msg: Down) => void) | null = null;
+  private onInvalid: ((error: WireError) => void) | undefined;
   private closed = false;
   /** True once a relay was opened: a later `ready` means the frame reloaded and the relay must be reopened. */
   private welcomed = false;
@@ -39,9 +40,11 @@ export class IframeBridgeTransport implements Transport {
     addEventListener('message', this.listener);
   }
 
-  async connect(hello: Hello, onDown: (msg: Down) => void): Promise<Welcome> {
+  async connect(hello: Hello, onDown: (msg: Down) => void, _onReconnect?: (w: Welcome) => void,
+    onInvalid?: (error: WireError) => void): Promise<Welcome> {
     this.hello = hello;
     this.onDown = onDown;
+    this.onInvalid = onInvalid;
     await withDeadline(Promise.race([this.ready, this.closing]), FRAME_READY_TIMEOUT_MS, 'CCP frame');
     const welcome = await this.call({ source: BRIDGE_SOURCE, type: BridgeType.HELLO, id: this.nextId++, hello }, FRAME_READY_TIMEOUT_MS) as Welcome;
     this.welcomed = true;
@@ -104,8 +107,7 @@ export class IframeBridgeTransport implements Transport {
         return;
       }
       case BridgeType.DOWN: {
-        const down = decodeDown(msg.json);
-        if (down) this.onDown?.(down);
+        receiveDown(msg.json, (down) => this.onDown?.(down), this.onInvalid);
         return;
       }
       default:
@@ -116,7 +118,11 @@ export class IframeBridgeTransport implements Transport {
   private reopen(): void {
     const hello = this.hello!;
     this.call({ source: BRIDGE_SOURCE, type: BridgeType.HELLO, id: this.nextId++, hello }, FRAME_READY_TIMEOUT_MS)
-      .then((w) => this.onDown?.((w as Welcome).state))
+      .then((w) => {
+        const checked = validateWelcome(w);
+        if (checked.ok) this.onDown?.(checked.value.state);
+        else this.onInvalid?.(checked.error);
+      })
       .catch(() => { /* the keepalive reports the loss */ });
   }
 }

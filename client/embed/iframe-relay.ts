@@ -126,7 +126,7 @@ export class IframeRelay {
     this.transport = transport;
     return transport.connect(hello, (down) => {
       if (this.transport === transport) this.toParent({ source: BRIDGE_SOURCE, type: BridgeType.DOWN, json: JSON.stringify(down) });
-    });
+    }, undefined, (error) => this.options.onError(error));
   }
 
   private async answer(id: number, work: () => Promise<unknown>): Promise<void> {

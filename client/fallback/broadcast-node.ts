@@ -4,8 +4,9 @@
  * the engine (`connect-engine.js`, loaded only now), heartbeats, and serves followers. Tabs of this page (the page
  * itself, and a CRM it relays for) reach the current term's engine through a `Route`.
  */
+import { asChannelMessage } from '../../shared/channel-message';
 import {
-  asChannelMessage, BROADCAST_CHANNEL_NAME, ChannelKind, LEADER_LOCK_NAME, STEAL_GUARD_LOCK_NAME,
+  BROADCAST_CHANNEL_NAME, ChannelKind, LEADER_LOCK_NAME, STEAL_GUARD_LOCK_NAME,
   type FollowerMessage, type LeaderMessage, type SessionMessage,
 } from '../../shared/broadcast-protocol';
 import type { ChannelServer, EngineHost, EngineHostFactory } from '../../shared/engine-host';
@@ -275,7 +276,7 @@ export class BroadcastNode {
       case ChannelKind.HEARTBEAT:
       case ChannelKind.PONG:
       case ChannelKind.DOWN:
-      case ChannelKind.RESULT:
+      case ChannelKind.REPLY:
         this.fromLeader(m);
         return;
       default:
@@ -301,7 +302,7 @@ export class BroadcastNode {
     const route = this.route;
     if (!(route instanceof RemoteRoute)) return;
     if (m.kind === ChannelKind.DOWN) route.deliver(m);
-    else if (m.kind === ChannelKind.RESULT) route.result(m);
+    else if (m.kind === ChannelKind.REPLY) route.reply(m);
     else if (m.kind === ChannelKind.PONG && m.to === this.id) this.watch.pong(m.nonce);
   }
 

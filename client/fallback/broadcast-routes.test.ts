@@ -15,10 +15,12 @@ describe('RemoteRoute: a down message reaches only the tabs it is for', () => {
     const welcome = route.hello(hello('ok'), (j) => got.ok!.push(j));
     const refusedHello = route.hello(hello('refused', TabRole.CRM), (j) => got.refused!.push(j));
     void route.hello(hello('other'), (j) => got.other!.push(j));
-    const rid = (tabId: string) => (sent.find((m) => m.kind === ChannelKind.HELLO && m.from === tabId) as { rid: string }).rid;
-    route.result({ kind: ChannelKind.RESULT, epoch: 3, to: 'ok', rid: rid('ok'), ok: true, value: { tabId: 'ok' } });
-    route.result({ kind: ChannelKind.RESULT, epoch: 3, to: 'refused', rid: rid('refused'), ok: true,
-      value: { error: { type: ErrorType.FORBIDDEN, message: 'no' } } });
+    // The hello of each tab is a Comlink call on the channel; the leader answers it with Comlink's reply.
+    const callId = (tabId: string) => (sent.find((m) => m.kind === ChannelKind.CALL && m.from === tabId
+      && (m.call.path as string[])[0] === 'hello') as { call: { id: string } }).call.id;
+    route.reply({ kind: ChannelKind.REPLY, epoch: 3, to: 'ok', reply: { id: callId('ok'), type: 'RAW', value: { tabId: 'ok' } } });
+    route.reply({ kind: ChannelKind.REPLY, epoch: 3, to: 'refused', reply: { id: callId('refused'), type: 'RAW',
+      value: { error: { type: ErrorType.FORBIDDEN, message: 'no' } } } });
     await welcome;
     assert.deepEqual(await refusedHello, { error: { type: ErrorType.FORBIDDEN, message: 'no' } });
     await flush();

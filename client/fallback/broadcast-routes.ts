@@ -2,13 +2,17 @@
  * The way from a tab of this page to the engine of the current leadership term: `LocalRoute` when this page leads
  * (direct calls into the engine it hosts), `RemoteRoute` when another tab leads (messages on the channel). A route
  * lives for one term; when the term ends every call still open on it rejects with `RouteLostError`, and the tab
- * re-sends what it may on the next route.
+ * re-sends what it may on the next route. Calls on a remote engine are Comlink's, over a `RelayedEndpoint` per tab.
  */
-import { ChannelKind, type DownMessage, type FollowerMessage, type ResultMessage } from '../../shared/broadcast-protocol';
+import * as Comlink from 'comlink';
+import {
+  ChannelKind, type ChannelSurface, type DownMessage, type FollowerMessage, type ReplyMessage,
+} from '../../shared/broadcast-protocol';
+import type { ComlinkMessage } from '../../shared/envelope';
+import { RelayedEndpoint } from '../../shared/relayed-endpoint';
 import type { EngineEndpoint, PostResult, PushCallback } from '../../shared/endpoint';
 import type { EngineHost } from '../../shared/engine-host';
 import { ErrorType, wireError, type Hello, type Up, type Welcome, type WireError } from '../../shared/protocol';
-import { randomId } from '../tab/transport';
 
 /** Internal: the call's route ended before an answer (never reaches an API caller). */
 export const ROUTE_LOST = 'RouteLostError';
@@ -90,13 +94,18 @@ export class LocalRoute extends RouteBase implements Route {
   }
 }
 
-type Answer = (m: ResultMessage) => void;
+/** One tab's Comlink conversation with the leader: its end of the channel and the proxy calling through it. */
+interface Conversation {
+  end: RelayedEndpoint;
+  remote: Comlink.Remote<ChannelSurface>;
+}
 
-/** Messages on the channel to the leader of `epoch`; answers and pushes come back through `result`/`deliver`. */
+/** Messages on the channel to the leader of `epoch`: Comlink calls out, its replies and the pushes back through
+ * `reply`/`deliver`. */
 export class RemoteRoute extends RouteBase implements Route {
   readonly local = false;
   private readonly pushes = new Map<string, PushCallback>();
-  private readonly answers = new Map<string, Answer>();
+  private readonly conversations = new Map<string, Conversation>();
 
   constructor(readonly epoch: number, private readonly post$: (msg: FollowerMessage) => void) {
     super();
@@ -104,8 +113,7 @@ export class RemoteRoute extends RouteBase implements Route {
 
   hello(hello: Hello, push: PushCallback): Promise<HelloAnswer> {
     this.pushes.set(hello.tabId, push);
-    const rid = randomId();
-    const answer = this.call(rid, () => this.post$({ kind: ChannelKind.HELLO, epoch: this.epoch, from: hello.tabId, rid, hello })) as Promise<HelloAnswer>;
+    const answer = this.track(this.conversation(hello.tabId).remote.hello(hello)) as Promise<HelloAnswer>;
     // A tab the engine refused (or never answered on this route) is no tab of this term: what the leader sends to
     // every tab (`*`: its followers, which the refused tab is not) must not reach it.
     const forget = (): void => { if (this.pushes.get(hello.tabId) === push) this.pushes.delete(hello.tabId); };
@@ -114,8 +122,7 @@ export class RemoteRoute extends RouteBase implements Route {
   }
 
   post(tabId: string, msg: Up): Promise<PostResult> {
-    const rid = randomId();
-    return this.call(rid, () => this.post$({ kind: ChannelKind.POST, epoch: this.epoch, from: tabId, rid, msg })) as Promise<PostResult>;
+    return this.track(this.conversation(tabId).remote.post(msg)) as Promise<PostResult>;
   }
 
   send(tabId: string, msg: Up): void {
@@ -129,23 +136,26 @@ export class RemoteRoute extends RouteBase implements Route {
     else for (const id of m.to) this.pushes.get(id)?.(m.json);
   }
 
-  result(m: ResultMessage): void {
-    this.answers.get(m.rid)?.(m);
+  /** Comlink's answer to a call of the tab it names. */
+  reply(m: ReplyMessage): void {
+    if (!this.lost) this.conversations.get(m.to)?.end.receive(m.reply);
   }
 
   override lose(): void {
     this.pushes.clear();
-    this.answers.clear();
+    this.conversations.clear(); // Comlink's calls still open settle through `track` (RouteLostError)
     super.lose();
   }
 
-  private call(rid: string, send: () => void): Promise<unknown> {
-    const answer = new Promise<unknown>((resolve, reject) => {
-      this.answers.set(rid, (m) => { this.answers.delete(rid); if (m.ok) resolve(m.value); else reject(m.error); });
-    });
-    const tracked = this.track(answer);
-    tracked.catch(() => this.answers.delete(rid));
-    send();
-    return tracked;
+  private conversation(tabId: string): Conversation {
+    let c = this.conversations.get(tabId);
+    if (!c) {
+      const end = new RelayedEndpoint((call) => {
+        if (!this.lost) this.post$({ kind: ChannelKind.CALL, epoch: this.epoch, from: tabId, call: call as ComlinkMessage });
+      });
+      c = { end, remote: Comlink.wrap<ChannelSurface>(end) };
+      this.conversations.set(tabId, c);
+    }
+    return c;
   }
 }

@@ -42,7 +42,10 @@ describe('BroadcastTransport', () => {
     const theirs = await connectTab(follow, 'tab-F');
     const host = b.factory.hosts[0]!;
     assert.deepEqual([...host.pushes.keys()], ['tab-L', 'tab-F']);
-    const hellos = b.hub.log.filter((m) => (m as { kind: string }).kind === ChannelKind.HELLO) as { from: string }[];
+    const hellos = b.hub.log.filter((m) => {
+      const c = m as { kind: string; call?: { path?: string[] } };
+      return c.kind === ChannelKind.CALL && c.call?.path?.[0] === 'hello';
+    }) as { from: string }[];
     assert.deepEqual(hellos.map((h) => h.from), ['tab-F'], 'only the follower said hello on the channel');
     assert.equal(theirs.welcome.engineId, 'engine-1');
     const answer = await theirs.t.post(request('r1', 'k1'), 5000);

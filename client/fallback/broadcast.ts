@@ -6,7 +6,7 @@
  * when re-sending is not safe. Every call still settles by its own deadline.
  */
 import type { PostResult, PushCallback } from '../../shared/endpoint';
-import { decodeDown } from '../../shared/endpoint';
+import { receiveDown } from '../../shared/validate-down';
 import {
   DownType, ErrorType, TransportKind, UpType, wireError,
   type Down, type Hello, type Response, type Up, type Welcome, type WireError,
@@ -73,6 +73,7 @@ export class BroadcastTransport implements Transport {
   private hello: Hello | null = null;
   private onDown: (msg: Down) => void = () => undefined;
   private onReconnect: ((w: Welcome) => void) | undefined;
+  private onInvalid: ((error: WireError) => void) | undefined;
   private firstWelcome: { resolve(w: Welcome): void; reject(e: WireError): void } | null = null;
   private readonly pending = new Set<Pending>();
 
@@ -82,11 +83,13 @@ export class BroadcastTransport implements Transport {
     return { transport: this.kind, epoch: this.node?.epoch || undefined, leader: this.node?.isLeader ?? false };
   }
 
-  connect(hello: Hello, onDown: (msg: Down) => void, onReconnect?: (w: Welcome) => void): Promise<Welcome> {
+  connect(hello: Hello, onDown: (msg: Down) => void, onReconnect?: (w: Welcome) => void,
+    onInvalid?: (error: WireError) => void): Promise<Welcome> {
     if (this.closed) return Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'transport closed'));
     this.hello = hello;
     this.onDown = onDown;
     this.onReconnect = onReconnect;
+    this.onInvalid = onInvalid;
     const welcome = new Promise<Welcome>((resolve, reject) => { this.firstWelcome = { resolve, reject }; });
     this.node = this.o.ownNode ?? acquireNode(this.o.node);
     this.node.join(this);
@@ -176,8 +179,7 @@ export class BroadcastTransport implements Transport {
   }
 
   private deliver(json: string): void {
-    const msg = decodeDown(json);
-    if (msg) this.onDown(msg);
+    receiveDown(json, this.onDown, this.onInvalid);
   }
 
   private redispatch(p: Pending, route: Route): void {

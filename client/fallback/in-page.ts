@@ -4,10 +4,10 @@
  * using it has its own engine and its own poll; tabs of one page (a CCP frame and the CRM it relays for) share one.
  */
 import type { PostResult } from '../../shared/endpoint';
-import { decodeDown } from '../../shared/endpoint';
+import { receiveDown } from '../../shared/validate-down';
 import type { EngineEndpoint } from '../../shared/endpoint';
 import type { EngineHost, EngineHostFactory, HostLocks } from '../../shared/engine-host';
-import { ErrorType, TransportKind, wireError, type Down, type Hello, type Up, type Welcome } from '../../shared/protocol';
+import { ErrorType, TransportKind, wireError, type Down, type Hello, type Up, type Welcome, type WireError } from '../../shared/protocol';
 import { withDeadline, type Transport, type TransportInfo } from '../tab/transport';
 
 /** The engine answers hello from memory once its bundle is loaded (see `ENGINE_LOAD_TIMEOUT_MS`); 15 s covers
@@ -56,14 +56,14 @@ export class InPageTransport implements Transport {
     return { transport: this.kind };
   }
 
-  async connect(hello: Hello, onDown: (msg: Down) => void): Promise<Welcome> {
+  async connect(hello: Hello, onDown: (msg: Down) => void, _onReconnect?: (w: Welcome) => void,
+    onInvalid?: (error: WireError) => void): Promise<Welcome> {
     if (this.closed) throw wireError(ErrorType.NOT_CONNECTED, 'transport closed');
     this.host = acquireHost(this.o);
     const answer = await withDeadline(this.host.then((h) => {
       this.endpoint = h.endpoint();
       return this.endpoint.hello(hello, (json) => {
-        const msg = this.closed ? null : decodeDown(json);
-        if (msg) onDown(msg);
+        if (!this.closed) receiveDown(json, onDown, onInvalid);
       });
     }), IN_PAGE_CONNECT_TIMEOUT_MS, 'in-page engine');
     if ('error' in answer) throw answer.error;

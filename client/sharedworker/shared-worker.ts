@@ -4,8 +4,10 @@
  */
 import * as Comlink from 'comlink';
 import type { EngineEndpoint, PostResult } from '../../shared/endpoint';
-import { decodeDown } from '../../shared/endpoint';
-import { ENGINE_LOCK_PREFIX, ErrorType, TransportKind, wireError, type Down, type Hello, type Up, type Welcome } from '../../shared/protocol';
+import { receiveDown } from '../../shared/validate-down';
+import {
+  ENGINE_LOCK_PREFIX, ErrorType, TransportKind, wireError, type Down, type Hello, type Up, type Welcome, type WireError,
+} from '../../shared/protocol';
 import { withDeadline, type Transport } from '../tab/transport';
 
 /** The worker's name is part of its identity (URL + name): tabs of one origin meet in one worker. Bump the suffix
@@ -47,6 +49,7 @@ export class SharedWorkerTransport implements Transport {
   private hello: Hello | null = null;
   private onDown: ((msg: Down) => void) | null = null;
   private onReconnect: ((welcome: Welcome) => void) | null = null;
+  private onInvalid: ((error: WireError) => void) | undefined;
   private engineWatch: AbortController | null = null;
 
   constructor(private readonly options: SharedWorkerOptions) {}
@@ -56,10 +59,12 @@ export class SharedWorkerTransport implements Transport {
     return typeof SharedWorker === 'function';
   }
 
-  async connect(hello: Hello, onDown: (msg: Down) => void, onReconnect?: (welcome: Welcome) => void): Promise<Welcome> {
+  async connect(hello: Hello, onDown: (msg: Down) => void, onReconnect?: (welcome: Welcome) => void,
+    onInvalid?: (error: WireError) => void): Promise<Welcome> {
     this.hello = hello;
     this.onDown = onDown;
     this.onReconnect = onReconnect ?? null;
+    this.onInvalid = onInvalid;
     const welcome = await this.open();
     this.watchEngine(welcome.engineId);
     return welcome;
@@ -89,8 +94,8 @@ export class SharedWorkerTransport implements Transport {
   private async sayHello(remote: Comlink.Remote<EngineEndpoint>, failed?: Promise<never>): Promise<Welcome> {
     const channel = new MessageChannel();
     channel.port1.onmessage = (e: MessageEvent) => {
-      const msg = decodeDown(e.data);
-      if (msg && this.remote === remote && this.pushPort === channel.port1) this.onDown?.(msg);
+      if (this.remote !== remote || this.pushPort !== channel.port1) return;
+      receiveDown(e.data, (msg) => this.onDown?.(msg), this.onInvalid);
     };
     const previous = this.pushPort;
     this.pushPort = channel.port1;

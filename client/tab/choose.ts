@@ -108,7 +108,8 @@ export class AutoTransport implements Transport {
     return this.active?.info?.() ?? { transport: this.kind };
   }
 
-  async connect(hello: Hello, onDown: (msg: Down) => void, onReconnect?: (w: Welcome) => void): Promise<Welcome> {
+  async connect(hello: Hello, onDown: (msg: Down) => void, onReconnect?: (w: Welcome) => void,
+    onInvalid?: (error: WireError) => void): Promise<Welcome> {
     let last: WireError = wireError(ErrorType.NOT_CONNECTED, 'no transport is available');
     try {
       for (const candidate of await this.o.candidates) {
@@ -118,7 +119,7 @@ export class AutoTransport implements Transport {
           t = await candidate.create();
           if (this.closed) { t.close(); break; }
           this.trying = t;
-          const welcome = await t.connect(hello, onDown, onReconnect);
+          const welcome = await t.connect(hello, onDown, onReconnect, onInvalid);
           this.trying = null;
           if (this.closed) { t.close(); break; }
           this.active = t;

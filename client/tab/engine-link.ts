@@ -6,6 +6,7 @@
 import type { PostResult } from '../../shared/endpoint';
 import { EventType } from '../../shared/enums';
 import { TabEvent } from '../../shared/tab-events';
+import { validateWelcome } from '../../shared/validate-down';
 import {
   DownType, ErrorType, MasterMethod, PROTOCOL_VERSION, TabRole, UpType, wireError,
   type Down, type EngineInfo, type LogRecord, type MasterResult, type Response, type StateDelta, type StateFull,
@@ -81,7 +82,7 @@ export class EngineLink {
       const locks = this.options.locks ? await this.options.locks() : (globalThis.navigator as Navigator | undefined)?.locks;
       this.lock = await this.takeLock(locks);
     }
-    const welcome = await this.options.transport.connect({
+    const answer = await this.options.transport.connect({
       type: UpType.HELLO,
       tabId: this.tabId,
       protocol: PROTOCOL_VERSION,
@@ -89,7 +90,8 @@ export class EngineLink {
       url: typeof location !== 'undefined' ? location.href : undefined,
       knownVersion: this.options.knownVersion,
       wantsLogs: this.options.wantsLogs ?? true,
-    }, (msg) => this.onDown(msg), (w) => this.rewelcome(w));
+    }, (msg) => this.onDown(msg), (w) => this.rewelcome(w), (error) => this.options.sink.event(TabEvent.LINK_ERROR, error));
+    const welcome = checkedWelcome(answer);
     this.welcome = welcome;
     this.options.sink.state(welcome.state, welcome.engineId);
     this.options.sink.event(EventType.UPDATE_CONNECTED_CCPS, { length: welcome.tabCount });
@@ -125,7 +127,13 @@ export class EngineLink {
   }
 
   /** The transport moved this tab to another engine (a new broadcast leader): take its whole state. */
-  private rewelcome(welcome: Welcome): void {
+  private rewelcome(answer: Welcome): void {
+    const checked = validateWelcome(answer);
+    if (!checked.ok) {
+      this.options.sink.event(TabEvent.LINK_ERROR, checked.error); // the keepalive reports a link that stays broken
+      return;
+    }
+    const welcome = checked.value;
     this.welcome = welcome;
     this.options.sink.state(welcome.state, welcome.engineId);
     this.options.sink.event(EventType.UPDATE_CONNECTED_CCPS, { length: welcome.tabCount });
@@ -257,6 +265,13 @@ export class EngineLink {
       .catch((e: WireError) => this.options.sink.event(TabEvent.LINK_ERROR, e))
       .finally(() => { this.resyncing = false; });
   }
+}
+
+/** The engine's answer to hello, validated on receipt (its state is applied as is): a malformed one fails connect. */
+function checkedWelcome(answer: unknown): Welcome {
+  const checked = validateWelcome(answer);
+  if (!checked.ok) throw checked.error;
+  return checked.value;
 }
 
 /** The engine answers a message it refused with a failed `Response`: its typed error becomes the rejection. */

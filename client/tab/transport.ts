@@ -3,7 +3,7 @@
  * (default), a BroadcastChannel to a leader tab (fallback), a direct call (in-page), or the CCP frame relaying for a
  * CRM page on another origin (iframe bridge).
  */
-import type { Down, Hello, TransportKind, Up, Welcome } from '../../shared/protocol';
+import type { Down, Hello, TransportKind, Up, Welcome, WireError } from '../../shared/protocol';
 import type { PostResult } from '../../shared/endpoint';
 import { ErrorType, wireError } from '../../shared/protocol';
 import { toWireError } from '../../shared/errors';
@@ -22,9 +22,12 @@ export interface Transport {
   /**
    * Connects and registers the tab; resolves with the engine's welcome, rejects with a `WireError`. A transport
    * that can move the tab to another engine later (the broadcast fallback on a leader change) hands the new
-   * engine's welcome to `onReconnect`, before any message of that engine.
+   * engine's welcome to `onReconnect`, before any message of that engine. Every down message is validated on
+   * receipt (`receiveDown` in shared/validate-down.ts): a malformed one never reaches `onDown`, its typed error goes to
+   * `onInvalid` (the tab logs it) and the next message is delivered as usual.
    */
-  connect(hello: Hello, onDown: (msg: Down) => void, onReconnect?: (welcome: Welcome) => void): Promise<Welcome>;
+  connect(hello: Hello, onDown: (msg: Down) => void, onReconnect?: (welcome: Welcome) => void,
+    onInvalid?: (error: WireError) => void): Promise<Welcome>;
   /**
    * Says the connected tab's hello again to the same engine (after its liveness lock was stolen and re-taken, the
    * engine may have dropped it) and resolves with the new welcome; settles within a deadline. Optional: a transport

@@ -3,7 +3,10 @@
  * engine. Each host records the tabs that said hello and the messages they posted; `answer` decides what a post
  * returns (default: requests succeed, the rest return nothing); `push` sends a down message to a tab.
  */
-import { ChannelKind, type FollowerMessage, type ServerOutput } from '../../shared/broadcast-protocol';
+import * as Comlink from 'comlink';
+import { ChannelKind, type ChannelSurface, type FollowerMessage, type ServerOutput } from '../../shared/broadcast-protocol';
+import type { ComlinkMessage } from '../../shared/envelope';
+import { RelayedEndpoint } from '../../shared/relayed-endpoint';
 import type { EngineEndpoint, PostResult, PushCallback } from '../../shared/endpoint';
 import type { ChannelServer, EngineHost, EngineHostFactory, EngineHostOptions } from '../../shared/engine-host';
 import { DownType, UpType, type Down, type Hello, type Up, type Welcome } from '../../shared/protocol';
@@ -44,23 +47,28 @@ export class FakeHost implements EngineHost {
   }
 
   serve(emit: (out: ServerOutput) => void): ChannelServer {
-    const endpoints = new Map<string, EngineEndpoint>();
+    // Each follower tab's calls arrive with Comlink on an end of its own, as on the engine's channel server.
+    const tabs = new Map<string, { endpoint: EngineEndpoint; end: RelayedEndpoint }>();
     let closed = false;
-    const answer = (to: string, rid: string, p: Promise<unknown>) => p.then(
-      (value) => { if (!closed) emit({ kind: ChannelKind.RESULT, to, rid, ok: true, value }); },
-      (error: { type: string; message: string }) => { if (!closed) emit({ kind: ChannelKind.RESULT, to, rid, ok: false, error }); },
-    );
+    const tab = (from: string) => {
+      let t = tabs.get(from);
+      if (!t) {
+        const endpoint = this.endpoint();
+        const end = new RelayedEndpoint((reply) => { if (!closed) emit({ kind: ChannelKind.REPLY, to: from, reply: reply as ComlinkMessage }); });
+        const surface: ChannelSurface = {
+          hello: (hello) => endpoint.hello(hello as Hello, (json) => { if (!closed) emit({ kind: ChannelKind.DOWN, to: [from], json }); }),
+          post: (msg) => endpoint.post(msg as Up),
+        };
+        Comlink.expose(surface, end);
+        tabs.set(from, t = { endpoint, end });
+      }
+      return t;
+    };
     return {
       receive: (m: FollowerMessage) => {
         if (closed) return;
-        if (m.kind === ChannelKind.HELLO) {
-          const ep = endpoints.get(m.from) ?? this.endpoint();
-          endpoints.set(m.from, ep);
-          void answer(m.from, m.rid, ep.hello(m.hello as Hello, (json) => { if (!closed) emit({ kind: ChannelKind.DOWN, to: [m.from], json }); }));
-        } else if (m.kind === ChannelKind.POST) {
-          const ep = endpoints.get(m.from);
-          if (ep) void answer(m.from, m.rid, ep.post(m.msg as Up));
-        } else if (m.kind === ChannelKind.SEND) void endpoints.get(m.from)?.post(m.msg as Up);
+        if (m.kind === ChannelKind.CALL) tab(m.from).end.receive(m.call);
+        else if (m.kind === ChannelKind.SEND) void tabs.get(m.from)?.endpoint.post(m.msg as Up);
       },
       close: () => { closed = true; },
     };
