@@ -9,6 +9,7 @@
  */
 import { ConduitRelay } from '../conduit/conduit-relay';
 import { IframeRelay, refuseParent, type RelayOptions } from './iframe-relay';
+import { ErrorType, wireError } from '../../shared/protocol';
 
 /** A started relay. */
 export interface RelayHandle {
@@ -20,6 +21,8 @@ export interface RelayApi {
   startRelay(o: RelayOptions): RelayHandle;
   /** Tells a parent that is not approved that we refuse it, and nothing else. */
   refuseParent(parentOrigin: string, reason: string): void;
+  /** Relays for the parent when `approved`, else refuses it (logged through `o.onError`): null then. */
+  bridge(approved: boolean, o: RelayOptions): RelayHandle | null;
 }
 
 /** The protocols a framing parent may speak. */
@@ -28,8 +31,8 @@ export enum ParentProtocol {
   CONDUIT = 'streams-conduit',
 }
 
-export const relayApi: RelayApi = Object.freeze({
-  startRelay: (o) => {
+function startRelay(o: RelayOptions): RelayHandle {
+  {
     let spoken: ParentProtocol | null = null;
     const claim = (p: ParentProtocol) => (): boolean => {
       spoken ??= p;
@@ -44,6 +47,16 @@ export const relayApi: RelayApi = Object.freeze({
     bridge.start();
     conduit.start();
     return { stop: () => { bridge.stop(); conduit.stop(); } };
-  },
+  }
+}
+
+export const relayApi: RelayApi = Object.freeze({
+  startRelay,
   refuseParent,
+  bridge: (approved, o) => {
+    if (approved) return startRelay(o);
+    o.onError(wireError(ErrorType.FORBIDDEN, `refusing to bridge to ${o.parentOrigin}: not an approved origin`));
+    refuseParent(o.parentOrigin, 'origin not approved');
+    return null;
+  },
 } satisfies RelayApi);

@@ -43,7 +43,7 @@ export interface FallbackApi {
   createBroadcastTransport(o: BroadcastOptions): Transport;
   createInPageTransport(o: FallbackOptions & { locks?: HostLocks }): Transport;
   /** Asks the parent page (at `parentOrigin`) to take Web Locks for this frame; null when it does not answer. */
-  delegateLocksToParent(parentOrigin: string): Promise<DelegatedLocks | null>;
+  delegateLocksToParent(parentOrigin: string, log?: (level: 'info' | 'warn', text: string) => void): Promise<DelegatedLocks | null>;
 }
 
 export const fallbackApi: FallbackApi = Object.freeze({
@@ -57,8 +57,14 @@ export const fallbackApi: FallbackApi = Object.freeze({
     onChange: o.onChange,
   }),
   createInPageTransport: (o) => new InPageTransport({ loadEngine, origin: o.origin, locks: o.locks, storage: o.storage }),
-  delegateLocksToParent: async (parentOrigin) => {
-    const p = await ParentLocks.connect(windowParentPort(parentOrigin));
-    return p ? { locks: p.locks, epochs: p.epochs, parentOrigin } : null;
+  delegateLocksToParent: async (parentOrigin, log) => {
+    const p = await ParentLocks.connect(windowParentPort(parentOrigin)).catch(() => null);
+    if (!p) {
+      log?.('warn', `Web Locks are denied in this frame and the page at ${parentOrigin} does not take them for it`);
+      return null;
+    }
+    log?.('info', `Web Locks and IndexedDB are denied in this frame (third-party): using the locks of the page at ${parentOrigin}`
+      + ', the engine keeps its state in memory');
+    return { locks: p.locks, epochs: p.epochs, parentOrigin };
   },
 } satisfies FallbackApi);

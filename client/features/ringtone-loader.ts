@@ -4,24 +4,12 @@
  * and handed to it; the ringing itself it reads from the state when it starts, so nothing is missed. A load failure is logged
  * as a typed error: this tab then never rings (another CCP tab can: the ringtone master is asked at each ring).
  */
-import { ConfigurationEvents, ContactEvents, EventType } from '../../shared/enums';
-import { ENGINE_EVENTS } from '../../shared/protocol';
+import { MAX_HEARD_BEFORE, RINGTONE_HEARS, type HeardEvent } from './heard';
 import type { RingtoneDeps } from './ringtone';
 import type { RingtoneUrlTrust } from './ringtone-gate';
 import { toWireError } from '../../shared/errors';
 
-/** The bus events the ringtone acts on besides state changes (which it reads from the state when it starts). */
-export const RINGTONE_HEARS = [
-  ContactEvents.ACCEPTED, ENGINE_EVENTS.MASTER_CHANGED, EventType.TERMINATED, ConfigurationEvents.SET_RINGER_DEVICE,
-] as const;
-
-export type HeardName = typeof RINGTONE_HEARS[number];
-
-/** One of those events, as raised on the bus. */
-export interface HeardEvent {
-  name: HeardName;
-  data: unknown;
-}
+export { MAX_HEARD_BEFORE, RINGTONE_HEARS, type HeardEvent, type HeardName } from './heard';
 
 /** What the ringtone needs from the page; the chunk brings its own `<audio>` player. With `urls`, the chunk drops
  * every `ringtoneUrl` the CCP does not trust (see `ringtone-gate.ts`). */
@@ -37,17 +25,16 @@ export interface RingtoneApi {
   startRingtone(o: RingtoneStartOptions): RingtoneHandle;
 }
 
-/** Events kept while loading. A page hears a few (an accept, a device choice) in the moments the chunk takes; the
- * bound keeps a page that hears a flood from growing without end (the oldest go first: the latest matter most). */
-export const MAX_HEARD_BEFORE = 100;
-
 /**
  * @example
  * const ringtone = startRingtoneOnDemand(deps, loadRingtone);
  * ringtone.stop(); // terminate, also before the chunk arrived
+ *
+ * `keptBefore`: what the page heard before this loader ran (while `connect-features.js` loaded), oldest first.
  */
-export function startRingtoneOnDemand(o: Omit<RingtoneStartOptions, 'heardBefore'>, load: () => Promise<RingtoneApi>): RingtoneHandle {
-  const heard: HeardEvent[] = [];
+export function startRingtoneOnDemand(o: Omit<RingtoneStartOptions, 'heardBefore'>, load: () => Promise<RingtoneApi>,
+  keptBefore: readonly HeardEvent[] = []): RingtoneHandle {
+  const heard: HeardEvent[] = keptBefore.slice(-MAX_HEARD_BEFORE);
   let listening = RINGTONE_HEARS.map((name) => o.bus.subscribe(name, (data: unknown) => {
     heard.push({ name, data });
     if (heard.length > MAX_HEARD_BEFORE) heard.shift();

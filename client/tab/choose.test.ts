@@ -121,8 +121,11 @@ describe('TransportChooser in a third-party CCP frame (Web Locks denied)', () =>
     const api: FallbackApi = {
       createBroadcastTransport: (o) => { made.push({ kind: 'broadcast', options: o as never }); return fake(TransportKind.BROADCAST, 'ok', []).create() as Transport; },
       createInPageTransport: (o) => { made.push({ kind: 'in-page', options: o as never }); return fake(TransportKind.IN_PAGE, 'ok', []).create() as Transport; },
-      delegateLocksToParent: async (origin) => {
+      delegateLocksToParent: async (origin, chunkLog) => {
         asked.push(origin);
+        // The chunk says whether the parent lends its locks, through the chooser's log.
+        if (!delegated) chunkLog?.('warn', `the page at ${origin} does not take them for it`);
+        else chunkLog?.('info', `using the locks of the page at ${origin}`);
         return delegated ? { locks: parentLocks, epochs: { read: async () => 0, bump: async () => 1 }, parentOrigin: origin } : null;
       },
     };

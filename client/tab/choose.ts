@@ -215,13 +215,9 @@ export class TransportChooser {
       if ((globalThis.navigator as Navigator | undefined)?.locks) this.storage = 'memory';
       const parent = await this.o.approvedParent?.().catch(() => null);
       if (!parent || !caps.broadcastChannel) return caps;
-      this.delegated = await this.fallbackApi().then((api) => api.delegateLocksToParent(parent)).catch(() => null);
-      if (!this.delegated) {
-        this.o.log('warn', `Web Locks are denied in this frame and the page at ${parent} does not take them for it`);
-        return caps;
-      }
-      this.o.log('info', `Web Locks and IndexedDB are denied in this frame (third-party): using the locks of the page at ${parent}`
-        + ', the engine keeps its state in memory');
+      // The fallback chunk logs whether the parent lends its locks.
+      this.delegated = await this.fallbackApi().then((api) => api.delegateLocksToParent(parent, this.o.log)).catch(() => null);
+      if (!this.delegated) return caps;
       // Not the SharedWorker, even where it works here (Firefox gives third-party frames a partitioned one): Web Locks
       // are denied in that worker too, and the locks borrowed from the page are in another partition, so its engine
       // could not tell when a tab dies without `pagehide` (a killed tab) and would keep its topics and count forever.

@@ -148,19 +148,14 @@ function startRelay(session: TabSession, parentOrigin: string, approvedParent: P
   });
   void Promise.all([approvedParent, relayApi]).then(([approved, api]) => {
     if (approved === undefined || !api || session.ended) return;
-    if (!approved) {
-      log.warn('refusing to bridge to %s: not an approved origin', parentOrigin);
-      api.refuseParent(parentOrigin, 'origin not approved');
-      return;
-    }
-    const relay = api.startRelay({
+    const relay = api.bridge(!!approved, {
       parentOrigin,
       createTransport,
       locks,
       onConfigure: (opts) => { session.pageOptions = opts; bus.trigger(ConfigurationEvents.CONFIGURE, opts); },
       onError: (e) => log.warn('bridge: %j', e),
     });
-    session.own(() => relay.stop());
+    if (relay) session.own(() => relay.stop());
   });
 }
 

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loginOptionsOf, openLoginPopup, ringtoneOptionsOf, type TabFeatureOptions } from './features';
+import { openLoginPopup } from './features';
+import { loginOptionsOf, ringtoneOptionsOf, type TabFeatureOptions } from '../features/page-features';
 import { freshContext } from '../../testing/client/context';
 import { gatedRingtoneOptions } from '../features/ringtone-gate';
 import { UrlGate } from './url-gate';

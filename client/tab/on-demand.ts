@@ -14,6 +14,7 @@ import type { RingtoneApi } from '../features/ringtone-loader';
 import type { StateFull } from '../../shared/protocol';
 import type { LoginPopupManager } from '../features/auth-popup';
 import type * as AgentRules from '../api/agent-rules';
+import type { FeaturesApi } from '../features/page-features';
 
 /** What webpack rejects `import()` with when a chunk does not load (`ChunkLoadError`): the URL is in `request`. */
 interface ChunkLoadFailure {
@@ -97,4 +98,11 @@ export function loadLoginPopup(): Promise<typeof LoginPopupManager> {
 export function loadAgentRules(): Promise<typeof AgentRules> {
   return onDemand('connect-agent-rules.js',
     () => import(/* webpackChunkName: "connect-agent-rules" */ '../api/agent-rules'));
+}
+
+/** The login popup and ringtone glue of a page on the CCP origin (its options, its master calls): loaded as such a
+ * page starts (`client/tab/features.ts`); CRM pages and the inspector never load it. */
+export function loadFeatures(): Promise<FeaturesApi> {
+  return onDemand('connect-features.js',
+    () => import(/* webpackChunkName: "connect-features" */ '../features/page-features').then((m) => m.featuresApi));
 }
