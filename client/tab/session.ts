@@ -152,10 +152,16 @@ export class TabSession {
     // The persisted state (a chunk, then an IndexedDB read) renders, marked stale, only while the engine has not
     // answered yet; it never delays the hello, so a tab opened beside a running engine gets live data first.
     if (options.readPersisted) {
-      void withDeadline(loadPersistedReader().then((read) => read()), PERSISTED_LOAD_DEADLINE_MS, 'connect-persisted.js')
+      // Ended with the session (terminate), so that no deadline outlives it.
+      let drop!: () => void;
+      const dropped = new Promise<null>((resolve) => { drop = () => resolve(null); });
+      const stopReading = this.own(() => drop());
+      void withDeadline(Promise.race([loadPersistedReader().then((read) => read()), dropped]), PERSISTED_LOAD_DEADLINE_MS,
+        'connect-persisted.js')
         .then((persisted) => {
+          stopReading();
           if (persisted && !this.ended && ctx.state.version < 0) ctx.state.apply({ ...persisted, stale: true });
-        }, () => undefined);
+        }, () => stopReading());
     }
     const link = new EngineLink({
       transport,
