@@ -86,3 +86,10 @@ test('the largest top-level folder holds under 35 % of the source lines', () => 
   const [largest, n] = [...lines].sort((a, b) => b[1] - a[1])[0]!;
   assert.ok(n / total < 0.35, `${largest}/ holds ${(100 * n / total).toFixed(1)} % of ${total} source lines`);
 });
+
+test('worker/README.md names every engine file', () => {
+  const readme = read('worker/README.md');
+  const unnamed = tracked.filter((f) => /^worker\/[^/]+\.ts$/.test(f) && !isTest(f))
+    .filter((f) => !readme.includes('`' + path.posix.basename(f) + '`'));
+  assert.deepEqual(unnamed, []);
+});
