@@ -151,8 +151,9 @@ test('hostile messages to the SharedWorker get errors and do not disturb other t
 
 test('the CCP frame ignores forged, malformed and oversized messages, and keeps serving its CRM', async ({ context, backend, baseURL }) => {
   const ccpOrigin = new URL(baseURL!).origin;
-  const forged = { source: 'connect-sync-bridge', type: 'post', id: 1, timeoutMs: 5000,
-    msg: { type: 'request', requestId: 'forged', method: 'putAgentState', params: { state: { name: 'Lunch', type: 'not_routable' } } } };
+  const forged = { source: 'connect-sync-bridge', type: 'call', call: { id: 'forged-1', type: 'APPLY', path: ['post'], argumentList: [
+    { type: 'RAW', value: { type: 'request', requestId: 'forged', method: 'putAgentState', params: { state: { name: 'Lunch', type: 'not_routable' } } } },
+    { type: 'RAW', value: 5000 }] } };
   // A page on an origin that is not approved, framed inside the CRM page, posting a forged request to the CCP frame.
   const evil = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
@@ -167,8 +168,10 @@ test('the CCP frame ignores forged, malformed and oversized messages, and keeps 
     await crm.evaluate(([origin, evilUrl]) => {
       const frame = document.querySelector('iframe')!.contentWindow!;
       frame.postMessage('garbage', origin);
-      frame.postMessage({ source: 'connect-sync-bridge', type: 'post', id: 900, msg: { type: 'bogus' }, timeoutMs: 1000 }, origin);
-      frame.postMessage({ source: 'connect-sync-bridge', type: 'post', id: 901, msg: { type: 'broadcast', event: 'x'.repeat(3_000_000) }, timeoutMs: 1000 }, origin);
+      const post = (id: string, msg: unknown) => frame.postMessage({ source: 'connect-sync-bridge', type: 'call',
+        call: { id, type: 'APPLY', path: ['post'], argumentList: [{ type: 'RAW', value: msg }, { type: 'RAW', value: 1000 }] } }, origin);
+      post('c900', { type: 'bogus' });
+      post('c901', { type: 'broadcast', event: 'x'.repeat(3_000_000) });
       const i = document.createElement('iframe');
       i.src = evilUrl;
       document.body.append(i);

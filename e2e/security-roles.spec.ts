@@ -4,36 +4,40 @@
  * not through our library; legitimate use goes through the `connect` API.
  */
 import type { Frame, Page } from '@playwright/test';
-import { test, expect, expectConsistent, recordEvents, recordedEvents, waitForAgent } from './fixtures';
+import { test, expect, expectConsistent, recordEvents, recordedEvents, trySetState, waitForAgent } from './fixtures';
 import { CRM_PORT } from '../playwright.config';
 
 const crmUrl = `http://127.0.0.1:${CRM_PORT}/`;
 
 type BridgeResult = { ok: true; value: unknown } | { ok: false; error: { type: string; message: string } };
 
-/** Sends one raw bridge message to the CCP frame, as any script on the CRM page could, and waits for its result. */
-async function rawBridge(crm: Page, ccpOrigin: string, message: Record<string, unknown>): Promise<BridgeResult> {
-  return crm.evaluate(({ message, origin }) => new Promise<BridgeResult>((resolve) => {
+/** Calls a method of the CCP frame's surface with a raw bridge `call` (Comlink's wire format: `APPLY` on `path`,
+ * plain `RAW` arguments), as any script on the CRM page could, and waits for the `reply` with its id. */
+async function rawBridge(crm: Page, ccpOrigin: string, path: string[], args: unknown[]): Promise<BridgeResult> {
+  return crm.evaluate(({ path, args, origin }) => new Promise<BridgeResult>((resolve) => {
     const frame = document.querySelector('iframe')!;
-    const id = 800_000 + Math.floor(Math.random() * 180_000);
+    const id = `raw-${Math.random().toString(36).slice(2)}`;
     const onMessage = (e: MessageEvent): void => {
-      const d = e.data as { source?: string; type?: string; id?: number; ok?: boolean; value?: unknown; error?: never };
-      if (e.origin !== origin || d?.source !== 'connect-sync-bridge' || d.type !== 'result' || d.id !== id) return;
+      const d = e.data as { source?: string; type?: string; reply?: { id?: string; type?: string; value?: unknown } };
+      if (e.origin !== origin || d?.source !== 'connect-sync-bridge' || d.type !== 'reply' || d.reply?.id !== id) return;
       removeEventListener('message', onMessage);
-      resolve(d.ok ? { ok: true, value: d.value } : { ok: false, error: d.error! });
+      const r = d.reply;
+      if (r.type === 'RAW') resolve({ ok: true, value: r.value });
+      else resolve({ ok: false, error: (r.value as { value: { type?: string; name?: string; message: string } }).value as never });
     };
     addEventListener('message', onMessage);
-    frame.contentWindow!.postMessage({ source: 'connect-sync-bridge', id, ...message }, origin);
-  }), { message, origin: ccpOrigin });
+    const call = { id, type: 'APPLY', path, argumentList: args.map((value) => ({ type: 'RAW', value })) };
+    frame.contentWindow!.postMessage({ source: 'connect-sync-bridge', type: 'call', call }, origin);
+  }), { path, args, origin: ccpOrigin });
 }
 
-/** An up message as a raw bridge `post`. */
+/** An up message as a raw call of the frame's `post`. */
 const rawPost = (crm: Page, ccpOrigin: string, msg: Record<string, unknown>): Promise<BridgeResult> =>
-  rawBridge(crm, ccpOrigin, { type: 'post', msg, timeoutMs: 5000 });
+  rawBridge(crm, ccpOrigin, ['post'], [msg, 5000]);
 
-/** A raw bridge `hello` (the relay opens a new engine connection for it). */
+/** A raw call of the frame's `hello` (the relay opens a new engine connection for it). */
 const rawHello = (crm: Page, ccpOrigin: string, hello: Record<string, unknown>): Promise<BridgeResult> =>
-  rawBridge(crm, ccpOrigin, { type: 'hello', hello });
+  rawBridge(crm, ccpOrigin, ['hello'], [hello]);
 
 /** Every down message the CCP frame relays to the CRM page, as parsed JSON, in `__downs`. */
 async function recordDowns(crm: Page): Promise<void> {
@@ -122,6 +126,34 @@ test('a CRM cannot swap the session, whatever role its raw hello claims', async 
   expect((await recordedEvents(ccp)).filter((e) => e === 'auth_fail')).toEqual([]);
 });
 
+test('a CRM reaches only hello and post of its CCP frame: any other Comlink message is refused, never evaluated', async ({ context, openTabs, baseURL }) => {
+  const { crm } = await ccpAndCrm(context, openTabs);
+  const answers = await crm.evaluate((origin) => {
+    const frame = document.querySelector('iframe')!.contentWindow!;
+    const calls = [
+      { id: 'g1', type: 'GET', path: ['transport'] },
+      { id: 'g2', type: 'SET', path: ['hello'], value: { type: 'RAW', value: 1 } },
+      { id: 'g3', type: 'CONSTRUCT', path: ['hello', 'constructor'], argumentList: [{ type: 'RAW', value: 'return 1' }] },
+      { id: 'g4', type: 'APPLY', path: ['openRelay'], argumentList: [] },
+      { id: 'g5', type: 'APPLY', path: ['hello'], argumentList: [{ type: 'HANDLER', name: 'proxy', value: null }] },
+    ];
+    return new Promise<string[]>((resolve) => {
+      const seen: string[] = [];
+      addEventListener('message', (e) => {
+        const d = e.data as { source?: string; type?: string; reply?: { id?: string; type?: string; name?: string; value?: unknown } };
+        if (e.origin !== origin || d?.source !== 'connect-sync-bridge' || d.type !== 'reply' || !d.reply?.id?.startsWith('g')) return;
+        seen.push(`${d.reply.id} ${d.reply.type} ${d.reply.name ?? ''} ${JSON.stringify(d.reply.value)}`);
+        if (seen.length === calls.length) resolve(seen.sort());
+      });
+      for (const call of calls) frame.postMessage({ source: 'connect-sync-bridge', type: 'call', call }, origin);
+    });
+  }, baseURL!);
+  expect(answers).toHaveLength(5);
+  for (const a of answers) expect(a).toMatch(/^g\d HANDLER throw .*(refused|plain values)/);
+  // The CRM still works through its frame.
+  expect(await trySetState(crm, 'Lunch')).toBe('ok');
+});
+
 test('a CRM gets no other tab\'s URL or log lines; the CCP and the inspector still see everything', async ({ context, openTabs, baseURL }) => {
   const { ccp, crm } = await ccpAndCrm(context, openTabs);
   const inspector = await context.newPage();
@@ -175,17 +207,19 @@ test('a CRM flooding its CCP frame is throttled with a typed error; the CCP tab 
     const total = 1_030;
     let seen = 0;
     addEventListener('message', (e) => {
-      const d = e.data as { source?: string; type?: string; id?: number; ok?: boolean; error?: { type: string } };
-      if (e.origin !== origin || d?.source !== 'connect-sync-bridge' || d.type !== 'result' || (d.id ?? 0) < 700_000) return;
-      const key = d.ok ? 'ok' : d.error!.type;
+      const d = e.data as { source?: string; type?: string; reply?: { id?: string; type?: string; value?: { value?: { type: string } } } };
+      if (e.origin !== origin || d?.source !== 'connect-sync-bridge' || d.type !== 'reply' || !d.reply?.id?.startsWith('flood-')) return;
+      const key = d.reply.type === 'RAW' ? 'ok' : d.reply.value!.value!.type;
       counts[key] = (counts[key] ?? 0) + 1;
       if (++seen === total) resolve(counts);
     });
+    const call = (id: string, path: string, args: unknown[]) => frame.postMessage({ source: 'connect-sync-bridge', type: 'call',
+      call: { id, type: 'APPLY', path: [path], argumentList: args.map((value) => ({ type: 'RAW', value })) } }, origin);
     for (let i = 0; i < 30; i++) {
-      frame.postMessage({ source: 'connect-sync-bridge', type: 'hello', id: 700_000 + i, hello: { type: 'hello', tabId: `flood-${i}`, protocol: 1, role: 'crm' } }, origin);
+      call(`flood-h-${i}`, 'hello', [{ type: 'hello', tabId: `flood-${i}`, protocol: 1, role: 'crm' }]);
     }
     for (let i = 0; i < 1_000; i++) {
-      frame.postMessage({ source: 'connect-sync-bridge', type: 'post', id: 710_000 + i, msg: { type: 'inspect' }, timeoutMs: 5000 }, origin);
+      call(`flood-p-${i}`, 'post', [{ type: 'inspect' }, 5000]);
     }
   }), baseURL!);
   expect(outcomes['ThrottledError'] ?? 0).toBeGreaterThanOrEqual(25 + 500);

@@ -5,12 +5,13 @@
  * (the JSON the engine encoded once per fan-out, a plain message, never a call). Each carrier adds only its addressing
  * and its discriminant field:
  *
- * - the SharedWorker port: Comlink on the port carries hello/post/result (guarded by `worker/comlink-guard.ts`), and
+ * - the SharedWorker port: Comlink on the port carries hello/post/result (guarded by `shared/comlink-guard.ts`), and
  *   `down` is the plain JSON string on the tab's push port;
  * - the BroadcastChannel (`broadcast-protocol.ts`): Comlink's messages inside `call`/`reply` (a `RelayedEndpoint`
  *   per tab, addressed `from`/`to` a tab id under the leader's `epoch`), plus plain `send` and `down`;
- * - the iframe bridge (`client/embed/bridge-protocol.ts`): `type: Verb` with the `source` marker; its hello/post/
- *   result still carry a call `id` (a counter) of the bridge's own.
+ * - the iframe bridge (`client/embed/bridge-protocol.ts`): `type: Verb` with the `source` marker; Comlink's messages
+ *   inside `call`/`reply` (a `RelayedEndpoint` at each end, the CCP frame's surface guarded like a port), plus plain
+ *   `send` and `down`.
  *
  * The fields of each verb are checked here, once, for every carrier (`verbFieldsValid`); the payloads on receipt: up
  * messages by the engine (`validateUp`, and the CCP frame before relaying), down messages and the welcome by the tab
@@ -50,7 +51,7 @@ export type Holds<T extends true> = T;
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: WireError };
 
 /** The verbs with their fields, before a carrier names the discriminant and adds its addressing. `Id` is the
- * carrier's call id (a UUID string on the channel, a counter in the bridge). */
+ * carrier's call id (today every carrier leaves ids to Comlink, inside `call`/`reply`). */
 export type TabEnvelope<Id> =
   | { verb: Verb.HELLO; id: Id; hello: Hello }
   | { verb: Verb.POST; id: Id; msg: Up; timeoutMs?: number }
@@ -62,7 +63,7 @@ export type EngineEnvelope<Id> =
   | { verb: Verb.REPLY; reply: ComlinkMessage };
 
 /** A Comlink wire message, as far as a carrier looks into it: its call id and its type (Comlink checks the rest, and
- * the engine's side refuses anything but calls of its surface, `worker/comlink-guard.ts`). */
+ * the engine's side refuses anything but calls of its surface, `shared/comlink-guard.ts`). */
 export interface ComlinkMessage {
   id: string;
   type: string;

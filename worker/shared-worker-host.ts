@@ -12,7 +12,7 @@ import type { PushCallback } from '../shared/endpoint';
 import { ENGINE_ID_HEADER } from '../shared/cti';
 import { ENGINE_LOCK_PREFIX, TAB_LOCK_PREFIX, TransportKind } from '../shared/protocol';
 import { FetchAuthProvider } from './auth-provider';
-import { guardPort } from './comlink-guard';
+import { guardPort } from '../shared/comlink-guard';
 import { HttpCtiClient, type CtiClient } from './cti-client';
 import { Engine, type FanOut, type LivenessWatcher } from './engine';
 import { IdbStateStore } from './idb-store';

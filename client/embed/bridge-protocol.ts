@@ -2,12 +2,15 @@
  * Messages between a CRM page and the CCP frame it embeds (`window.postMessage`, always to the exact peer origin).
  * The frame relays for the CRM: the CRM is a tab of the engine like any other, reached through the frame.
  *
- * The tab ↔ engine verbs (hello, post, send, result, down) and their fields are the one envelope of
- * `shared/envelope.ts`; the bridge adds the `source` marker and the call id `id` (a counter), and its own messages
- * (ready, configure, refused, and the delegated Web Locks below, which are not tab ↔ engine messages).
+ * The tab ↔ engine verbs are the one envelope of `shared/envelope.ts`: the CRM's calls on the frame's surface
+ * (`BridgeSurface`: hello, post) are Comlink's, carried in `call`/`reply` (a `RelayedEndpoint` at each end; the
+ * frame exposes the surface behind `shared/comlink-guard.ts`), `send` and `down` are plain messages. The bridge adds
+ * the `source` marker and its own messages (ready, configure, refused, and the delegated Web Locks below, which are
+ * not tab ↔ engine messages).
  */
-import { isVerb, verbFieldsValid, type Holds, type SameValues, type Verb } from '../../shared/envelope';
-import type { Hello, Up, WireError } from '../../shared/protocol';
+import { isVerb, verbFieldsValid, type ComlinkMessage, type Holds, type SameValues, type Verb } from '../../shared/envelope';
+import type { PostResult } from '../../shared/endpoint';
+import type { Hello, Up, Welcome, WireError } from '../../shared/protocol';
 
 /** Every bridge message carries this marker, so unrelated `message` traffic on the page is ignored cheaply. */
 export const BRIDGE_SOURCE = 'connect-sync-bridge';
@@ -18,14 +21,12 @@ export const MAX_BRIDGE_MESSAGE_CHARS = 512 * 1024;
 export enum BridgeType {
   /** frame → CRM: the frame is up and accepts this parent. Sent on load and again after a reload. */
   READY = 'ready',
-  /** CRM → frame: open a relay for this tab. */
-  HELLO = 'hello',
-  /** CRM → frame: an up message expecting an answer. */
-  POST = 'post',
+  /** CRM → frame: a Comlink request (`call`) to the frame's `BridgeSurface`. */
+  CALL = 'call',
   /** CRM → frame: an up message, no answer. */
   SEND = 'send',
-  /** frame → CRM: the answer to `hello`/`post`. */
-  RESULT = 'result',
+  /** frame → CRM: Comlink's answer (`reply`) to a `call`. */
+  REPLY = 'reply',
   /** frame → CRM: a down message (JSON, as the engine encoded it). */
   DOWN = 'down',
   /** CRM → frame: the page options of `initCCP` (softphone, chat, pageOptions). */
@@ -36,36 +37,58 @@ export enum BridgeType {
 
 /** The bridge's tab ↔ engine types are the envelope's verbs, value for value (checked by the compiler; literals above so
  * that the enum ships as its values, scripts/derived-enums-loader.ts). */
-export type BridgeVerbs = Holds<SameValues<BridgeType.HELLO | BridgeType.POST | BridgeType.SEND | BridgeType.RESULT | BridgeType.DOWN,
-  Verb.HELLO | Verb.POST | Verb.SEND | Verb.RESULT | Verb.DOWN>>;
+export type BridgeVerbs = Holds<SameValues<BridgeType.CALL | BridgeType.REPLY | BridgeType.SEND | BridgeType.DOWN,
+  Verb.CALL | Verb.REPLY | Verb.SEND | Verb.DOWN>>;
+
+/** What the CCP frame offers its CRM page, called with Comlink; nothing else of the frame is reachable. */
+export interface BridgeSurface {
+  /** Opens the CRM tab's relay (a new engine connection; the role is always `crm`). */
+  hello(hello: Hello): Promise<Welcome>;
+  /** An up message to the engine through the open relay; the frame caps `timeoutMs`. */
+  post(msg: Up, timeoutMs: number): Promise<PostResult>;
+}
+
+/** The surface's method names, for the frame's guard. */
+export const BRIDGE_METHODS: readonly (keyof BridgeSurface)[] = ['hello', 'post'];
 
 export type BridgeMessage =
   | { source: typeof BRIDGE_SOURCE; type: BridgeType.READY }
   | { source: typeof BRIDGE_SOURCE; type: BridgeType.REFUSED; reason: string }
-  | { source: typeof BRIDGE_SOURCE; type: BridgeType.HELLO; id: number; hello: Hello }
-  | { source: typeof BRIDGE_SOURCE; type: BridgeType.POST; id: number; msg: Up; timeoutMs: number }
+  | { source: typeof BRIDGE_SOURCE; type: BridgeType.CALL; call: ComlinkMessage }
   | { source: typeof BRIDGE_SOURCE; type: BridgeType.SEND; msg: Up }
-  | { source: typeof BRIDGE_SOURCE; type: BridgeType.RESULT; id: number; ok: true; value: unknown }
-  | { source: typeof BRIDGE_SOURCE; type: BridgeType.RESULT; id: number; ok: false; error: WireError }
+  | { source: typeof BRIDGE_SOURCE; type: BridgeType.REPLY; reply: ComlinkMessage }
   | { source: typeof BRIDGE_SOURCE; type: BridgeType.DOWN; json: string }
   | { source: typeof BRIDGE_SOURCE; type: BridgeType.CONFIGURE; options: Record<string, unknown> };
 
-/** A bridge call id: the CRM's counter. */
-const isCallId = (x: unknown): boolean => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+/** The bridge has no call ids of its own: Comlink's travel inside `call`/`reply` (the verbs with an id are not bridge
+ * types). */
+const noCallId = (): boolean => false;
 
 /** Checks the envelope of a bridge message (payloads are checked where they are used). */
 export function asBridgeMessage(data: unknown): BridgeMessage | null {
   if (!data || typeof data !== 'object') return null;
-  const m = data as { source?: unknown; type?: unknown; id?: unknown };
+  const m = data as { source?: unknown; type?: unknown };
   if (m.source !== BRIDGE_SOURCE || typeof m.type !== 'string') return null;
   if (!(Object.values(BridgeType) as string[]).includes(m.type)) return null;
-  if (isVerb(m.type) && !verbFieldsValid(m.type, m as Record<string, unknown>, 'id', isCallId)) return null;
+  if (isVerb(m.type) && !verbFieldsValid(m.type, m as Record<string, unknown>, 'id', noCallId)) return null;
   try {
     if (JSON.stringify(data).length > MAX_BRIDGE_MESSAGE_CHARS) return null;
   } catch {
     return null;
   }
   return data as BridgeMessage;
+}
+
+/** A call whose arguments are plain values (Comlink's `RAW`): never a `HANDLER` (a proxy would make the frame call
+ * back into the page, a port the page chose). Which method it calls is the guard's to check. */
+export function hasPlainArguments(call: ComlinkMessage): boolean {
+  const args = call.argumentList;
+  return args === undefined || (Array.isArray(args) && args.every((a) => !!a && typeof a === 'object' && (a as { type?: unknown }).type === 'RAW'));
+}
+
+/** A reply the CRM accepts: a value (`RAW`) or a thrown one (`HANDLER` `throw`), never a proxy. */
+export function isPlainReply(reply: ComlinkMessage): boolean {
+  return reply.type === 'RAW' || (reply.type === 'HANDLER' && reply.name === 'throw');
 }
 
 // -------------------------------------------------------------------------------------------------------------------

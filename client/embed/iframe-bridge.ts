@@ -1,11 +1,16 @@
 /**
  * The CRM side of the iframe bridge: a `Transport` whose engine is reached through the CCP frame. Every message
- * goes to the exact CCP origin, and only messages from the frame's window *and* origin are accepted.
+ * goes to the exact CCP origin, and only messages from the frame's window *and* origin are accepted. `hello` and
+ * `post` are Comlink calls on the frame's `BridgeSurface`, over a `RelayedEndpoint` whose messages travel in the
+ * bridge's `call`/`reply`; each has a deadline (a frame that died or reloaded never answers).
  */
+import * as Comlink from 'comlink';
 import type { PostResult } from '../../shared/endpoint';
+import type { ComlinkMessage } from '../../shared/envelope';
+import { RelayedEndpoint } from '../../shared/relayed-endpoint';
 import { receiveDown, validateWelcome } from '../../shared/validate-down';
 import { ErrorType, TransportKind, wireError, type Down, type Hello, type Up, type Welcome, type WireError } from '../../shared/protocol';
-import { asBridgeMessage, BRIDGE_SOURCE, BridgeType, type BridgeMessage } from './bridge-protocol';
+import { asBridgeMessage, BRIDGE_SOURCE, BridgeType, isPlainReply, type BridgeMessage, type BridgeSurface } from './bridge-protocol';
 import { withDeadline, type Transport } from '../tab/transport';
 
 /** How long the CRM waits for the frame to load and accept it. A CCP page loads in well under a second here; a
@@ -13,12 +18,14 @@ import { withDeadline, type Transport } from '../tab/transport';
  * connects (the keepalive reports ACK_TIMEOUT meanwhile). */
 export const FRAME_READY_TIMEOUT_MS = 60_000;
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: WireError) => void };
-
 export class IframeBridgeTransport implements Transport {
   readonly kind = TransportKind.IFRAME;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  /** Our end of the Comlink conversation with the frame, and the proxy calling through it. */
+  private readonly end = new RelayedEndpoint((call) =>
+    this.postToFrame({ source: BRIDGE_SOURCE, type: BridgeType.CALL, call: call as ComlinkMessage }));
+  private readonly remote = Comlink.wrap<BridgeSurface>(this.end);
+  /** Rejecters of the calls still open: `close` ends them at once (Comlink's own promises would wait forever). */
+  private readonly open = new Set<(e: WireError) => void>();
   private ready: Promise<void>;
   private markReady!: () => void;
   /** Rejects when the bridge closes: a wait for `ready` ends then (terminate), not at its deadline. */
@@ -46,14 +53,14 @@ export class IframeBridgeTransport implements Transport {
     this.onDown = onDown;
     this.onInvalid = onInvalid;
     await withDeadline(Promise.race([this.ready, this.closing]), FRAME_READY_TIMEOUT_MS, 'CCP frame');
-    const welcome = await this.call({ source: BRIDGE_SOURCE, type: BridgeType.HELLO, id: this.nextId++, hello }, FRAME_READY_TIMEOUT_MS) as Welcome;
+    const welcome = await this.call(() => this.remote.hello(hello), FRAME_READY_TIMEOUT_MS);
     this.welcomed = true;
     return welcome;
   }
 
   post(msg: Up, timeoutMs: number): Promise<PostResult> {
     if (this.closed) return Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'bridge closed'));
-    return this.call({ source: BRIDGE_SOURCE, type: BridgeType.POST, id: this.nextId++, msg, timeoutMs }, timeoutMs) as Promise<PostResult>;
+    return this.call(() => this.remote.post(msg, timeoutMs) as Promise<PostResult>, timeoutMs);
   }
 
   send(msg: Up): void {
@@ -69,14 +76,20 @@ export class IframeBridgeTransport implements Transport {
     this.closed = true;
     removeEventListener('message', this.listener);
     this.markClosed(wireError(ErrorType.NOT_CONNECTED, 'bridge closed'));
-    for (const p of this.pending.values()) p.reject(wireError(ErrorType.NOT_CONNECTED, 'bridge closed'));
-    this.pending.clear();
+    for (const reject of [...this.open]) reject(wireError(ErrorType.NOT_CONNECTED, 'bridge closed'));
+    this.open.clear();
   }
 
-  private call(msg: BridgeMessage & { id: number }, timeoutMs: number): Promise<unknown> {
-    const answer = new Promise<unknown>((resolve, reject) => this.pending.set(msg.id, { resolve, reject }));
-    this.postToFrame(msg);
-    return withDeadline(answer, timeoutMs, 'CCP frame').finally(() => this.pending.delete(msg.id));
+  /** A call on the frame's surface, ended by its deadline or by `close`, whichever comes first. */
+  private call<T>(start: () => Promise<T>, timeoutMs: number): Promise<T> {
+    if (this.closed) return Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'bridge closed'));
+    let end!: (e: WireError) => void;
+    const answer = new Promise<T>((resolve, reject) => {
+      end = reject;
+      start().then(resolve, reject);
+    });
+    this.open.add(end);
+    return withDeadline(answer, timeoutMs, 'CCP frame').finally(() => this.open.delete(end));
   }
 
   private postToFrame(msg: BridgeMessage): void {
@@ -100,12 +113,9 @@ export class IframeBridgeTransport implements Transport {
       case BridgeType.REFUSED:
         this.onRefused(msg.reason);
         return;
-      case BridgeType.RESULT: {
-        const p = this.pending.get(msg.id);
-        if (!p) return;
-        if (msg.ok) p.resolve(msg.value); else p.reject(msg.error);
+      case BridgeType.REPLY:
+        if (isPlainReply(msg.reply)) this.end.receive(msg.reply);
         return;
-      }
       case BridgeType.DOWN: {
         receiveDown(msg.json, (down) => this.onDown?.(down), this.onInvalid);
         return;
@@ -117,7 +127,7 @@ export class IframeBridgeTransport implements Transport {
 
   private reopen(): void {
     const hello = this.hello!;
-    this.call({ source: BRIDGE_SOURCE, type: BridgeType.HELLO, id: this.nextId++, hello }, FRAME_READY_TIMEOUT_MS)
+    this.call(() => this.remote.hello(hello), FRAME_READY_TIMEOUT_MS)
       .then((w) => {
         const checked = validateWelcome(w);
         if (checked.ok) this.onDown?.(checked.value.state);

@@ -4,14 +4,23 @@
  * its own SYNCHRONIZE/ACK; the frame holds the CRM tab's liveness lock, since the frame lives and dies with it.
  *
  * Defence behind the CSP: the frame talks only to a parent whose origin is approved, only with messages from that
- * parent window and origin, and always posts to that exact origin.
+ * parent window and origin, and always posts to that exact origin. The parent's calls are Comlink's, on the
+ * `BridgeSurface` exposed behind `shared/comlink-guard.ts` (hello and post, with plain arguments; nothing else of the
+ * frame is reachable), answered with Comlink's replies in `reply` messages.
  */
+import * as Comlink from 'comlink';
 import { validateUp } from '../../shared/validate-up';
-import { ErrorType, TabRole, wireError, type WireError } from '../../shared/protocol';
+import { ErrorType, TabRole, wireError, type Hello, type Up, type Welcome, type WireError } from '../../shared/protocol';
+import type { PostResult } from '../../shared/endpoint';
 import { TokenBucket, type RateLimit } from '../../shared/rate-limit';
 import type { HostLocks } from '../../shared/engine-host';
 import { holdTabLock, type HeldLock } from '../tab/liveness';
-import { asBridgeMessage, BRIDGE_SOURCE, BridgeType, type BridgeMessage } from './bridge-protocol';
+import {
+  asBridgeMessage, BRIDGE_METHODS, BRIDGE_SOURCE, BridgeType, hasPlainArguments, type BridgeMessage, type BridgeSurface,
+} from './bridge-protocol';
+import type { ComlinkMessage } from '../../shared/envelope';
+import { RelayedEndpoint } from '../../shared/relayed-endpoint';
+import { guardPort, thrownReply } from '../../shared/comlink-guard';
 import { type Transport } from '../tab/transport';
 import { toWireError } from '../../shared/errors';
 
@@ -48,9 +57,17 @@ export class IframeRelay {
   private generation = 0;
   private readonly hellos = new TokenBucket(RELAY_HELLO_LIMIT, Date.now());
   private readonly messages = new TokenBucket(RELAY_MESSAGE_LIMIT, Date.now());
-  private readonly listener = (e: MessageEvent): void => { void this.onMessage(e); };
+  private readonly listener = (e: MessageEvent): void => this.onMessage(e);
+  /** The frame's end of the Comlink conversation with the parent: its replies go out as `reply` messages. */
+  private readonly end = new RelayedEndpoint((reply) => this.toParent({ source: BRIDGE_SOURCE, type: BridgeType.REPLY, reply: reply as ComlinkMessage }));
 
-  constructor(private readonly options: RelayOptions) {}
+  constructor(private readonly options: RelayOptions) {
+    const surface: BridgeSurface = Object.freeze({
+      hello: (hello: Hello) => typed(() => this.openRelay(hello)),
+      post: (msg: Up, timeoutMs: number) => typed(() => this.relayPost(msg, timeoutMs)),
+    });
+    Comlink.expose(surface, guardPort(this.end, BRIDGE_METHODS));
+  }
 
   start(): void {
     addEventListener('message', this.listener);
@@ -73,27 +90,21 @@ export class IframeRelay {
     this.lock = null;
   }
 
-  private async onMessage(e: MessageEvent): Promise<void> {
+  private onMessage(e: MessageEvent): void {
     if (e.source !== window.parent || e.origin !== this.options.parentOrigin) return;
     const msg = asBridgeMessage(e.data);
     if (!msg || (this.options.claim && !this.options.claim())) return;
-    const bucket = msg.type === BridgeType.HELLO ? this.hellos : this.messages;
+    const what = msg.type === BridgeType.CALL ? calledName(msg.call) : msg.type;
+    const bucket = what === 'hello' ? this.hellos : this.messages;
     if (!bucket.take(Date.now())) {
-      const error = wireError(ErrorType.THROTTLED, `too many ${msg.type} messages from the CRM page; retry later`);
-      if (msg.type === BridgeType.HELLO || msg.type === BridgeType.POST) await this.answer(msg.id, () => Promise.reject(error));
+      const error = wireError(ErrorType.THROTTLED, `too many ${what} messages from the CRM page; retry later`);
+      if (msg.type === BridgeType.CALL) this.reply(thrownReply(msg.call.id, error));
       return;
     }
     switch (msg.type) {
-      case BridgeType.HELLO:
-        await this.answer(msg.id, () => this.openRelay(msg.hello));
-        return;
-      case BridgeType.POST:
-        await this.answer(msg.id, () => {
-          const checked = validateUp(msg.msg);
-          if (!checked.ok) throw checked.error;
-          if (!this.transport) throw wireError(ErrorType.NOT_CONNECTED, 'no relay open: send hello first');
-          return this.transport.post(checked.value, Math.min(Math.max(Number(msg.timeoutMs) || 0, 1), 120_000));
-        });
+      case BridgeType.CALL:
+        if (hasPlainArguments(msg.call)) this.end.receive(msg.call); // the guard lets only hello/post through
+        else this.reply(thrownReply(msg.call.id, wireError(ErrorType.VALIDATION, 'bridge call arguments must be plain values')));
         return;
       case BridgeType.SEND: {
         const checked = validateUp(msg.msg);
@@ -109,7 +120,7 @@ export class IframeRelay {
     }
   }
 
-  private async openRelay(helloIn: unknown): Promise<unknown> {
+  private async openRelay(helloIn: unknown): Promise<Welcome> {
     const checked = validateUp(helloIn);
     if (!checked.ok) throw checked.error;
     if (checked.value.type !== 'hello') throw wireError(ErrorType.VALIDATION, 'hello.type must be "hello"');
@@ -129,12 +140,33 @@ export class IframeRelay {
     }, undefined, (error) => this.options.onError(error));
   }
 
-  private async answer(id: number, work: () => Promise<unknown>): Promise<void> {
-    try {
-      const value = await work();
-      this.toParent({ source: BRIDGE_SOURCE, type: BridgeType.RESULT, id, ok: true, value });
-    } catch (e) {
-      this.toParent({ source: BRIDGE_SOURCE, type: BridgeType.RESULT, id, ok: false, error: toWireError(e) });
-    }
+  private relayPost(msgIn: unknown, timeoutMs: unknown): Promise<PostResult> {
+    const checked = validateUp(msgIn);
+    if (!checked.ok) throw checked.error;
+    if (!this.transport) throw wireError(ErrorType.NOT_CONNECTED, 'no relay open: send hello first');
+    return this.transport.post(checked.value, Math.min(Math.max(Number(timeoutMs) || 0, 1), MAX_RELAYED_POST_MS));
+  }
+
+  private reply(reply: unknown): void {
+    this.toParent({ source: BRIDGE_SOURCE, type: BridgeType.REPLY, reply: reply as ComlinkMessage });
+  }
+}
+
+/** The longest deadline a CRM may ask for a relayed post: the longest an API call waits anywhere (a login), so a
+ * page cannot park calls in the frame for longer. */
+const MAX_RELAYED_POST_MS = 120_000;
+
+/** The method a Comlink call names (its first path element), for the rate limits. */
+function calledName(call: ComlinkMessage): string {
+  return Array.isArray(call.path) && typeof call.path[0] === 'string' ? call.path[0] : String(call.type);
+}
+
+/** Runs `work`; whatever it throws reaches the CRM as a typed error `{type, message}` (Comlink passes a thrown plain
+ * object through as is). */
+async function typed<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    throw toWireError(e);
   }
 }

@@ -6,7 +6,7 @@
  * follower's end on the BroadcastChannel (`RelayedEndpoint`).
  */
 import type { Endpoint } from 'comlink';
-import { ErrorType } from '../shared/protocol';
+import { ErrorType } from './protocol';
 
 interface WireMessage {
   id?: unknown;
