@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Poller, type PollerHooks } from './poller';
-import { resolveTimings } from './timings';
+import { DEFAULT_TIMINGS, resolveTimings } from './timings';
 import { FakeCti } from '../testing/worker/fake-cti';
 import { snapshot } from '../testing/worker/agent-data';
 import { CtiError } from './cti-error';
@@ -18,7 +18,9 @@ function setup(random = () => 0.999999, overrides = {}) {
     onAccessDenied: (e) => events.push(`denied ${e.type}`),
     log: () => undefined,
   };
-  const poller = new Poller({ cti, now: () => Date.now(), random, timings: resolveTimings(overrides), hooks });
+  // The pause after a change (5 ms) is off here so that each test steps only the timers it is about; the two tests
+  // of that pause turn it back on.
+  const poller = new Poller({ cti, now: () => Date.now(), random, timings: resolveTimings({ repollAfterChangeMs: 0, ...overrides }), hooks });
   return { cti, poller, events };
 }
 
@@ -199,6 +201,38 @@ describe('Poller', () => {
     assert.equal(cti.polls.length, 0);
     await advance(mock.timers, 1_000);
     assert.equal(cti.polls.length, 1);
+    poller.stop();
+  });
+
+  test('after an answer that carried a change, the next poll waits 5 ms so the tabs take the change first', async () => {
+    const { cti, poller, events } = setup(undefined, { repollAfterChangeMs: DEFAULT_TIMINGS.repollAfterChangeMs });
+    assert.equal(DEFAULT_TIMINGS.repollAfterChangeMs, 5);
+    poller.start();
+    await flush();
+    cti.nextPoll().resolve(answer('t1'));
+    await flush();
+    assert.ok(events.some((e) => e.startsWith('snapshot')), 'the change is handed on at once');
+    assert.equal(cti.polls.length, 0, 'no re-poll in the same turn as the fan-out');
+    await advance(mock.timers, 4);
+    assert.equal(cti.polls.length, 0);
+    await advance(mock.timers, 1);
+    assert.equal(cti.polls.length, 1);
+    assert.deepEqual(cti.nextPoll().input, { nextToken: 't1', timeout: 30_000 });
+    poller.stop();
+  });
+
+  test('a held poll that timed out unchanged (same token, after the hold) is re-issued at once', async () => {
+    const { cti, poller } = setup(undefined, { repollAfterChangeMs: DEFAULT_TIMINGS.repollAfterChangeMs });
+    poller.start();
+    await flush();
+    cti.nextPoll().resolve(answer('t1'));
+    await flush();
+    await advance(mock.timers, 5);
+    const held = cti.nextPoll();
+    await advance(mock.timers, 30_000);
+    held.resolve(answer('t1'));
+    await flush();
+    assert.equal(cti.polls.length, 1, 'nothing changed, nothing was fanned out: no pause');
     poller.stop();
   });
 

@@ -33,7 +33,10 @@ export function harness(opts: { timings?: Partial<EngineTimings>; store?: Memory
   let ids = 0;
   const engine = new Engine({
     cti, auth, store, liveness, clock: { now: () => Date.now() }, random: () => 0.5,
-    transport: TransportKind.SHARED_WORKER, newId: () => `id-${++ids}`, timings: opts.timings, fanOut: opts.fanOut,
+    transport: TransportKind.SHARED_WORKER, newId: () => `id-${++ids}`, fanOut: opts.fanOut,
+    // The engine's 5 ms pause after a change (`repollAfterChangeMs`) is off unless a test asks for it: each test then
+    // steps only the timers it is about (worker/poller.test.ts and bench/baseline.test.ts test the pause).
+    timings: { repollAfterChangeMs: 0, ...opts.timings },
   });
   return {
     engine, cti, auth, store, liveness,
