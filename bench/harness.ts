@@ -62,7 +62,23 @@ function benchPage(url: string, o: BenchPageOptions): string {
     } else if (d.kind === 'arrivals') window.__arrivals = d.arrivals;
   };
   window.__bench = ch.port1;`;
-  return `<!doctype html><meta charset="utf-8"><title>bench</title>
+  // The fallback's engine runs in this page: note when it has read each long-poll answer's body — the point the
+  // SharedWorker's probe notes (bench-probe.ts) — by wrapping fetch before the library loads. Not shipped.
+  const answerProbe = transport !== 'broadcast' ? '' : `<script>
+  window.__answers = [];
+  const pageFetch = window.fetch;
+  window.fetch = (input, init) => {
+    const target = init && init.headers && init.headers['X-Amz-Target'];
+    const p = pageFetch(input, init);
+    if (typeof target !== 'string' || !target.endsWith('.GetAgentSnapshot')) return p;
+    return p.then((res) => {
+      const text = res.text.bind(res);
+      res.text = () => text().then((t) => { window.__answers.push(performance.timeOrigin + performance.now()); return t; });
+      return res;
+    });
+  };
+</script>`;
+  return `<!doctype html><meta charset="utf-8"><title>bench</title>${answerProbe}
 <script src="${url}/connect-streams.js"></script>
 <script>
   // Start-up (bench/startup.ts): the first connect.agent callback, registered as soon as the library is loaded, and

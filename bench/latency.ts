@@ -4,9 +4,9 @@
  *
  * Figures per cell:
  * - e2e: from just before the control-API call that changes the agent to the last tab's event (includes HTTP);
- * - engine: from the engine's receipt of the long-poll answer to the last tab's event (what the engine adds). The
- *   SharedWorker's bench probe records when each answer arrived; in the fallback the engine runs in the leader tab,
- *   whose Resource Timing gives the answer's `responseEnd`;
+ * - engine: from the engine's receipt of the long-poll answer (its body read) to the last tab's event (what the
+ *   engine adds). The SharedWorker's bench probe records when each CTI call returned; in the fallback the engine runs
+ *   in the leader tab, whose bench page notes when each answer's body was read (and, beside, its `responseEnd`);
  * - floor: SharedWorker path — a raw `postMessage` of the whole state from that worker to the same N tabs; fallback —
  *   a raw BroadcastChannel post of it from the leader tab; receipt (and JSON.parse) in the last tab.
  * The ratio that the target speaks of is engine / floor.
@@ -15,6 +15,9 @@ import type { Page } from 'playwright';
 import { median, now, progress, quantile, type Backend } from './harness';
 
 export type Path = 'ours' | 'baseline' | 'broadcast';
+
+/** The tab count whose cells also get the object and delta-sized floors (the one the targets read). */
+export const EXPLAINED_TABS = 20;
 
 export interface LatencyCell {
   path: Path;
@@ -25,6 +28,9 @@ export interface LatencyCell {
   e2eP95: number;
   engineMedian: number;
   engineP95: number;
+  /** Fallback only (NaN elsewhere): the engine figure counted from the answer's `responseEnd` instead of from its
+   * read, i.e. including the leader page's fetch delivery (how this column was measured before 2026-12-03). */
+  engineFromResponseEndMedian: number;
   floorJsonMedian: number;
   floorJsonP95: number;
   floorObjectMedian: number;
@@ -59,14 +65,20 @@ async function lastRefreshAfter(tabs: Page[], version: number): Promise<number[]
 }
 
 /** Reading every tab over CDP loads the tabs and the browser; doing it while a fan-out is in flight would slow the
- * very thing measured. So the first look comes after a quiet 100 ms (above the fan-outs measured here at 50 tabs on
- * two cores; a slower one is simply looked at again), then every 25 ms. Floor and engine are read the same way. */
-const QUIET_MS = 100;
+ * very thing measured. So the first look comes after a quiet wait that grows with the tabs (`quietMs`), then every
+ * 25 ms. Floor and engine are read the same way. */
 const POLL_MS = 25;
 
-async function waitAll<T>(probe: () => Promise<T | null>, timeoutMs = 15_000): Promise<T> {
+/** The quiet wait before the first look: 30 ms plus 1.5 ms per tab, at most 100 ms — above the engine's e2e p95 on
+ * two cores at every tab count (≈ 15 ms at one tab, ≈ 50 ms at 50; a slower fan-out is simply looked at again). It
+ * was a flat 100 ms, which spent a minute of the run waiting on one- to ten-tab cells that had long finished. */
+export function quietMs(tabs: number): number {
+  return Math.min(100, 30 + 1.5 * tabs);
+}
+
+async function waitAll<T>(probe: () => Promise<T | null>, quiet: number, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs;
-  await new Promise((res) => setTimeout(res, QUIET_MS));
+  await new Promise((res) => setTimeout(res, quiet));
   for (;;) {
     const r = await probe();
     if (r !== null) return r;
@@ -75,20 +87,34 @@ async function waitAll<T>(probe: () => Promise<T | null>, timeoutMs = 15_000): P
   }
 }
 
-/** When the engine received each long-poll answer (epoch ms), oldest first. */
-async function answerTimes(tabs: Page[], o: LatencyOptions): Promise<number[]> {
+/** When the engine had read each long-poll answer (epoch ms), oldest first: the SharedWorker's probe notes it as the
+ * CTI call returns; the fallback's bench page as the body's `text()` resolves in the leader (bench/harness.ts). For the
+ * fallback also the answers' Resource Timing `responseEnd` (the network's last byte, before the busy page gets the
+ * response and reads it), reported beside. */
+async function answerTimes(tabs: Page[], o: LatencyOptions): Promise<{ read: number[]; responseEnd: number[] }> {
   if (o.path === 'broadcast') {
-    return o.leader!.evaluate(() => performance.getEntriesByType('resource')
-      .filter((e) => e.name.includes('/api')).map((e) => performance.timeOrigin + (e as PerformanceResourceTiming).responseEnd)
-      .sort((a, b) => a - b));
+    return o.leader!.evaluate(() => ({
+      read: ((window as unknown as W).__answers as number[]).slice().sort((a, b) => a - b),
+      responseEnd: performance.getEntriesByType('resource')
+        .filter((e) => e.name.includes('/api')).map((e) => performance.timeOrigin + (e as PerformanceResourceTiming).responseEnd)
+        .sort((a, b) => a - b),
+    }));
   }
   const tab = tabs[0]!;
   await tab.evaluate(() => {
     (window as unknown as W).__arrivals = null;
     ((window as unknown as W).__bench as MessagePort).postMessage({ cmd: 'arrivals' });
   });
-  const arr = await waitAll(() => tab.evaluate(() => (window as unknown as W).__arrivals as { at: number }[] | null));
-  return arr.map((a) => a.at);
+  const arr = await waitAll(() => tab.evaluate(() => (window as unknown as W).__arrivals as { at: number }[] | null), quietMs(1));
+  return { read: arr.map((a) => a.at), responseEnd: [] };
+}
+
+/** Per change, the time from the answer that brought it (the last one within the change's window) to the last tab. */
+function sinceAnswer(runs: { t0: number; last: number }[], answers: number[]): number[] {
+  return runs.flatMap((r) => {
+    const a = answers.find((t) => t >= r.t0 && t <= r.last);
+    return a === undefined ? [] : [r.last - a];
+  });
 }
 
 /** Raw fan-outs of `json` to every bench tab: from the worker (as a string the receiver parses, or as an object), or
@@ -108,7 +134,7 @@ async function floor(tabs: Page[], json: string, mode: 'json' | 'object', iterat
     const stamps = await waitAll(async () => {
       const s = await Promise.all(receivers.map((p, k) => p.evaluate((n) => ((window as unknown as W).__floor as { t0: number; t: number }[])[n] ?? null, before[k]!)));
       return s.every((x) => x !== null) ? s as { t0: number; t: number }[] : null;
-    });
+    }, quietMs(tabs.length));
     out.push(Math.max(...stamps.map((s) => s.t)) - (t0 ?? stamps[0]!.t0));
   }
   return out;
@@ -122,16 +148,14 @@ export async function measureLatency(backend: Backend, tabs: Page[], contactIds:
     const version = await tabs[0]!.evaluate(() => window.connect.core.getState().version);
     const t0 = now();
     await backend.control('POST', `/sim/contacts/${target}/message`, { text: `ping ${i}` });
-    const times = await waitAll(() => lastRefreshAfter(tabs, version + 1));
+    const times = await waitAll(() => lastRefreshAfter(tabs, version + 1), quietMs(tabs.length));
     runs.push({ t0, last: Math.max(...times) });
   }
   // The answers' arrival times, read once after the changes (reading them per change would perturb the next one).
   const answers = await answerTimes(tabs, o);
   const e2e = runs.map((r) => r.last - r.t0);
-  const engine = runs.flatMap((r) => {
-    const a = answers.find((t) => t >= r.t0 && t <= r.last);
-    return a === undefined ? [] : [r.last - a];
-  });
+  const engine = sinceAnswer(runs, answers.read);
+  const fromResponseEnd = sinceAnswer(runs, answers.responseEnd);
   const state = await tabs[0]!.evaluate(() => JSON.stringify({ type: 'state', ...window.connect.core.getState() }));
   const data = JSON.parse(state) as { data: { snapshot: { contacts: unknown[] } } };
   // A delta for one changed contact: about the size of that contact.
@@ -143,7 +167,9 @@ export async function measureLatency(backend: Backend, tabs: Page[], contactIds:
   if (o.floors !== 'none') {
     progress(`${o.label}: raw floor`);
     floorJson = await floor(tabs, state, 'json', floorIterations, o.leader);
-    if (o.floors === 'all') {
+    // The object and delta-sized floors explain the 20-tab cells (what a structured clone or a delta-sized payload
+    // would cost there); elsewhere they added a minute to the run and no finding.
+    if (o.floors === 'all' && tabs.length === EXPLAINED_TABS) {
       floorObject = await floor(tabs, state, 'object', Math.ceil(floorIterations / 2));
       deltaFloor = await floor(tabs, deltaJson, 'json', Math.ceil(floorIterations / 2));
     }
@@ -152,6 +178,7 @@ export async function measureLatency(backend: Backend, tabs: Page[], contactIds:
     path: o.path, tabs: tabs.length, contacts: contactIds.length, iterations: o.iterations,
     e2eMedian: median(e2e), e2eP95: quantile(e2e, 0.95),
     engineMedian: median(engine), engineP95: quantile(engine, 0.95),
+    engineFromResponseEndMedian: median(fromResponseEnd),
     floorJsonMedian: median(floorJson), floorJsonP95: quantile(floorJson, 0.95),
     floorObjectMedian: median(floorObject), deltaFloorMedian: median(deltaFloor),
     fullBytes: state.length, deltaBytes: deltaJson.length,

@@ -20,6 +20,10 @@ export function renderMarkdown(r: Results): string {
   for (const c of r.latency) {
     L.push(`| ${PATH_NAMES[c.path]} | ${c.contacts} | ${c.tabs} | ${f(c.e2eMedian)} (${f(c.e2eP95)}) | ${f(c.engineMedian)} (${f(c.engineP95)}) | ${f(c.floorJsonMedian)} (${f(c.floorJsonP95)}) | **${f(c.ratio)}** | ${f(c.floorObjectMedian)} | ${f(c.deltaFloorMedian)} | ${f(c.ratioDelta)} | ${c.fullBytes} |`);
   }
+  const fb = r.latency.filter((c) => c.path === 'broadcast' && Number.isFinite(c.engineFromResponseEndMedian));
+  if (fb.length) {
+    L.push('', `The fallback's *engine* counts from when the leader page has read the answer's body, as the SharedWorker's does; counted from the answer's Resource Timing \`responseEnd\` instead (the page's fetch delivery included), its medians are: ${fb.map((c) => `${c.contacts} contact(s) × ${c.tabs} tab(s) ${f(c.engineFromResponseEndMedian)}`).join(', ')}.`);
+  }
   if (r.oursVsBaseline.length) {
     L.push('', '**Ours / original design** (engine latency medians, same tabs count and snapshot; < 1 = ours faster).', '');
     L.push('| contacts | ' + [...new Set(r.oursVsBaseline.map((x) => x.tabs))].map((n) => `${n} tabs`).join(' | ') + ' |');
