@@ -60,8 +60,8 @@ const LOAD_WINDOW_MS = 5_000;
 /** CPU per change at these tab counts (both snapshot sizes), over this many changes per window. */
 const CPU_TABS = [1, 5, 20];
 const CPU_CHANGES = quick ? 6 : 10;
-/** New tabs timed per path and start-up case. */
-const STARTUP_RUNS = quick ? 2 : 3;
+/** New tabs timed per path and start-up case (5: with 3, one slow run moved a median by tens of ms). */
+const STARTUP_RUNS = quick ? 2 : 5;
 const KILLS = quick ? 4 : 12;
 /** 5 000 updates (was 10 000, 55 s): the 2 MB budget then flags a leak of ≥ 420 bytes per update instead of ≥ 210;
  * growth measured 0.13 MB after 10 000, so a leak of either size stands out. On a loaded machine the cap ends it
@@ -254,8 +254,10 @@ async function main(): Promise<void> {
     for (const path of ['ours', 'baseline', 'broadcast'] as Path[]) await step(path, () => runPath(backend, browser, path, latency, load, engineMemory, cpu));
     // Agents 7 and 8: no other phase polls for them, so a cold start is cold at the backend too.
     await step('start-up', async () => {
-      startup.push(...await measureStartup(browser, backend, 'ours', 'agent7', BENCH_WORKER_NAME, STARTUP_RUNS));
-      startup.push(...await measureStartup(browser, backend, 'baseline', 'agent8', BASELINE_WORKER_NAME, STARTUP_RUNS));
+      startup.push(...await measureStartup(browser, backend, [
+        { path: 'ours', username: 'agent7', workerName: BENCH_WORKER_NAME },
+        { path: 'baseline', username: 'agent8', workerName: BASELINE_WORKER_NAME },
+      ], STARTUP_RUNS));
     });
     liveness = await step('liveness', async () => {
       const context = await benchContext(browser, backend, 'agent4');

@@ -100,48 +100,63 @@ function row(path: Path, c: StartCase, runs: Stamps[]): StartupRow {
   };
 }
 
-/** The three cases for one path (`ours` or `baseline`), `runs` tabs each, agent `username`. */
-export async function measureStartup(browser: Browser, backend: Backend, path: 'ours' | 'baseline', username: string, workerName: string,
-  runs: number): Promise<StartupRow[]> {
-  const original = path === 'baseline';
-  const label = (c: string, i: number) => progress(`start-up (${path}, ${c}): ${i + 1}/${runs}`);
-  const cold: Stamps[] = [];
+/** One path of the start-up comparison: its agent and its bench worker. */
+export interface StartPath { path: 'ours' | 'baseline'; username: string; workerName: string }
+
+/**
+ * The three cases for each path, `runs` tabs each, the paths taking turns run by run (ours, original, ours, …) so that
+ * both meet the same machine: measured one path after the other, a warm-case median moved by tens of ms with the
+ * order alone (the same library bundle "loaded" 35 ms later on the path measured first).
+ */
+export async function measureStartup(browser: Browser, backend: Backend, paths: StartPath[], runs: number): Promise<StartupRow[]> {
+  const stamps = new Map<string, Stamps[]>();
+  const add = (p: StartPath, c: StartCase, s: Stamps) => {
+    const k = `${p.path}/${c}`;
+    stamps.set(k, [...stamps.get(k) ?? [], s]);
+  };
+  const label = (p: StartPath, c: string, i: number) => progress(`start-up (${p.path}, ${c}): ${i + 1}/${runs}`);
   for (let i = 0; i < runs; i++) {
-    label('cold', i);
-    const context = await benchContext(browser, backend, username, { transport: 'shared-worker', workerName });
-    try {
-      cold.push((await openAndTime(context, backend.url)).stamps);
-    } finally {
-      await context.close();
+    for (const p of paths) {
+      label(p, 'cold', i);
+      const context = await benchContext(browser, backend, p.username, { transport: 'shared-worker', workerName: p.workerName });
+      try {
+        add(p, 'cold', (await openAndTime(context, backend.url)).stamps);
+      } finally {
+        await context.close();
+      }
     }
   }
-  const context = await benchContext(browser, backend, username, { transport: 'shared-worker', workerName });
+  const contexts: BrowserContext[] = [];
   try {
-    const [anchor] = await openBenchTabs(context, backend.url, 1);
+    for (const p of paths) contexts.push(await benchContext(browser, backend, p.username, { transport: 'shared-worker', workerName: p.workerName }));
+    const anchors: Page[] = [];
+    for (const context of contexts) anchors.push(...await openBenchTabs(context, backend.url, 1));
     await new Promise((r) => setTimeout(r, PERSIST_WAIT_MS));
-    const withEngine: Stamps[] = [];
     for (let i = 0; i < runs; i++) {
-      label('engine running', i);
-      if (original) await dropPersisted(context, backend.url);
-      const { page, stamps } = await openAndTime(context, backend.url);
-      withEngine.push(stamps);
-      await page.close();
+      for (const [k, p] of paths.entries()) {
+        label(p, 'engine running', i);
+        if (p.path === 'baseline') await dropPersisted(contexts[k]!, backend.url);
+        const { page, stamps: s } = await openAndTime(contexts[k]!, backend.url);
+        add(p, 'warm-engine', s);
+        await page.close();
+      }
     }
-    // The anchor goes; each measured tab then is the origin's only one, and the next run starts after it closed.
+    // The anchors go; each measured tab then is its origin's only one, and the next run starts after it closed.
     await new Promise((r) => setTimeout(r, PERSIST_WAIT_MS));
-    await anchor!.close();
-    const withIdb: Stamps[] = [];
+    for (const a of anchors) await a.close();
     for (let i = 0; i < runs; i++) {
-      label('no engine, IndexedDB kept', i);
-      await workerGone(browser, workerName);
-      if (original) await dropPersisted(context, backend.url);
-      const { page, stamps } = await openAndTime(context, backend.url);
-      withIdb.push(stamps);
-      await new Promise((r) => setTimeout(r, PERSIST_WAIT_MS));
-      await page.close();
+      for (const [k, p] of paths.entries()) {
+        label(p, 'no engine, IndexedDB kept', i);
+        await workerGone(browser, p.workerName);
+        if (p.path === 'baseline') await dropPersisted(contexts[k]!, backend.url);
+        const { page, stamps: s } = await openAndTime(contexts[k]!, backend.url);
+        add(p, 'warm-idb', s);
+        await new Promise((r) => setTimeout(r, PERSIST_WAIT_MS));
+        await page.close();
+      }
     }
-    return [row(path, 'cold', cold), row(path, 'warm-engine', withEngine), row(path, 'warm-idb', withIdb)];
   } finally {
-    await context.close();
+    for (const c of contexts) await c.close();
   }
+  return paths.flatMap((p) => (['cold', 'warm-engine', 'warm-idb'] as StartCase[]).map((c) => row(p.path, c, stamps.get(`${p.path}/${c}`) ?? [])));
 }
