@@ -15,7 +15,7 @@ import { EventBus } from '../api/event-bus';
 import { getLog } from '../api/log';
 import { RAW_PAYLOADS, TabState, type EventPayloads } from '../api/state';
 import type { LoginPopupManager } from '../features/auth-popup';
-import type { TabContext } from './context';
+import type { TabContext } from './tab-context';
 import { EngineLink, type LinkSink } from './engine-link';
 import { loadPersistedReader, PERSISTED_LOAD_DEADLINE_MS } from './on-demand';
 import { withDeadline, type Transport, type TransportInfo } from './transport';
