@@ -7,7 +7,7 @@
  */
 import { ErrorType, wireError, type WireError } from '../../shared/protocol';
 import type { EngineHostFactory } from '../../shared/engine-host';
-import type { FallbackApi } from '../fallback/fallback';
+import type { FallbackApi } from '../fallback/fallback-api';
 import type { EmbedApi } from '../embed/embed-session';
 import type { RelayApi } from '../embed/relay-session';
 import type { RingtoneApi } from '../features/ringtone-loader';
