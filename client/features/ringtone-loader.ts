@@ -5,25 +5,11 @@
  * as a typed error: this tab then never rings (another CCP tab can: the ringtone master is asked at each ring).
  */
 import { MAX_HEARD_BEFORE, RINGTONE_HEARS, type HeardEvent } from './heard';
-import type { RingtoneDeps } from './ringtone';
-import type { RingtoneUrlTrust } from './ringtone-gate';
+import type { RingtoneApi, RingtoneHandle, RingtoneStartOptions } from './ringtone-api';
 import { toWireError } from '../../shared/errors';
 
 export { MAX_HEARD_BEFORE, RINGTONE_HEARS, type HeardEvent, type HeardName } from './heard';
-
-/** What the ringtone needs from the page; the chunk brings its own `<audio>` player. With `urls`, the chunk drops
- * every `ringtoneUrl` the CCP does not trust (see `ringtone-gate.ts`). */
-export type RingtoneStartOptions = Omit<RingtoneDeps, 'player'> & { urls?: RingtoneUrlTrust };
-
-/** A started ringtone. */
-export interface RingtoneHandle {
-  stop(): void;
-}
-
-export interface RingtoneApi {
-  /** Starts the ringtone of this page (it rings while a contact rings and this tab is the ringtone master). */
-  startRingtone(o: RingtoneStartOptions): RingtoneHandle;
-}
+export type { RingtoneApi, RingtoneHandle, RingtoneStartOptions } from './ringtone-api';
 
 /**
  * @example

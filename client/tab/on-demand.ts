@@ -10,7 +10,7 @@ import type { EngineHostFactory } from '../../shared/engine-host';
 import type { FallbackApi } from '../fallback/fallback-api';
 import type { EmbedApi } from '../embed/embed-session';
 import type { RelayApi } from '../embed/relay-session';
-import type { RingtoneApi } from '../features/ringtone-loader';
+import type { RingtoneApi } from '../features/ringtone-api';
 import type { StateFull } from '../../shared/protocol';
 import type { LoginPopupManager } from '../features/auth-popup';
 import type * as AgentRules from '../api/agent-rules';
