@@ -8,27 +8,13 @@
 import { MasterMethod, wireError, ErrorType, type MasterResult } from '../../shared/protocol';
 import type { LoginPopupOptions } from './auth-popup';
 import { loadLoginPopup, loadRingtone } from '../tab/on-demand';
-import type { TabSession } from '../tab/session';
-import type { HeardEvent } from './heard';
+import type { FeatureRole, FeatureSession, FeaturesApi, HeardEarly, TabFeatureOptions } from './features-api';
 import { AgentEvents, EventType, LoginPopupEvents } from '../../shared/enums';
 import { toWireError } from '../../shared/errors';
 import { startRingtoneOnDemand, type RingtoneHandle } from './ringtone-loader';
 import type { RingtoneChannelOptions, RingtoneOptions } from './ringtone-rules';
 
-/** The login and ringtone options `initSharedWorker` takes (the same names as `initCCP`'s). */
-export interface TabFeatureOptions {
-  /** Default true: on `auth_fail`, one tab of the browser opens the login popup. */
-  loginPopup?: boolean;
-  /** Close the popup once the session is back. */
-  loginPopupAutoClose?: boolean;
-  /** Login page for the popup (default `<CCP origin>/login?popup=1`). */
-  loginUrl?: string;
-  loginOptions?: { autoClose?: boolean; height?: number; width?: number; top?: number; left?: number };
-  softphone?: RingtoneChannelOptions & { allowFramedSoftphone?: boolean };
-  chat?: RingtoneChannelOptions;
-}
-
-export type FeatureRole = 'ccp' | 'page' | 'inspector';
+export type { FeatureRole, HeardEarly, TabFeatureOptions } from './features-api';
 
 /** The options in force now: the framing CRM's (if any, as the session received them) over this page's own. */
 function effective(init: TabFeatureOptions, pageOptions: Record<string, unknown>): TabFeatureOptions {
@@ -72,21 +58,15 @@ export function ringtoneOptionsOf(init: TabFeatureOptions, pageOptions: Record<s
   return { softphone: channelOf(o.softphone), chat: channelOf(o.chat) };
 }
 
-function masterOf(session: TabSession) {
+function masterOf(session: FeatureSession) {
   return (method: MasterMethod, topic: string): Promise<MasterResult> => {
     const up = session.context.upstream;
     return up ? up.master(method, topic) : Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'the tab is not connected to the engine'));
   };
 }
 
-/** What the page heard while this chunk loaded: whether an `auth_fail` is pending, and the ringtone's events. */
-export interface HeardEarly {
-  authFailed: boolean;
-  heard: readonly HeardEvent[];
-}
-
 /** Starts the features of `role` for `session`, which stops them when it ends. */
-export function startTabFeatures(session: TabSession, role: FeatureRole, init: TabFeatureOptions = {},
+export function startTabFeatures(session: FeatureSession, role: FeatureRole, init: TabFeatureOptions = {},
   early: HeardEarly = { authFailed: false, heard: [] }): void {
   if (typeof window === 'undefined' || role === 'inspector') return;
   const ctx = session.context;
@@ -157,6 +137,5 @@ export function startTabFeatures(session: TabSession, role: FeatureRole, init: T
   session.own(() => ringtone.stop());
 }
 
-/** The chunk's API (`loadFeatures` in on-demand.ts). */
-export const featuresApi = { startTabFeatures };
-export type FeaturesApi = typeof featuresApi;
+/** The chunk's API (`loadFeatures` in on-demand.ts; its types in `features-api.ts`). */
+export const featuresApi: FeaturesApi = { startTabFeatures };

@@ -8,11 +8,11 @@
 import { AgentEvents, EventType, LoginPopupEvents } from '../../shared/enums';
 import { toWireError } from '../../shared/errors';
 import { MAX_HEARD_BEFORE, RINGTONE_HEARS, type HeardEvent } from '../features/heard';
-import type { FeatureRole, TabFeatureOptions } from '../features/page-features';
+import type { FeatureRole, TabFeatureOptions } from '../features/features-api';
 import { loadFeatures } from './on-demand';
 import { currentSession, type TabSession } from './session';
 
-export type { FeatureRole, TabFeatureOptions } from '../features/page-features';
+export type { FeatureRole, TabFeatureOptions } from '../features/features-api';
 
 /** Starts the features of `role` for `session` (from the chunk), which stops them when it ends. */
 export function startTabFeatures(session: TabSession, role: FeatureRole, init: TabFeatureOptions = {}): void {

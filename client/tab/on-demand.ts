@@ -14,7 +14,7 @@ import type { RingtoneApi } from '../features/ringtone-api';
 import type { StateFull } from '../../shared/protocol';
 import type { LoginPopupManager } from '../features/auth-popup';
 import type * as AgentRules from '../api/agent-rules';
-import type { FeaturesApi } from '../features/page-features';
+import type { FeaturesApi } from '../features/features-api';
 
 /** What webpack rejects `import()` with when a chunk does not load (`ChunkLoadError`): the URL is in `request`. */
 interface ChunkLoadFailure {
