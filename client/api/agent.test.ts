@@ -157,6 +157,18 @@ describe('Agent', () => {
     assert.equal(up.reloads, 1);
   });
 
+  test('setConfiguration without agent data (logged out): a typed StateError to failure, nothing sent', async () => {
+    const { ctx, up } = freshContext('agent-available');
+    const agent = new Agent();
+    ctx.state.reset();
+    const result = outcome();
+    assert.doesNotThrow(() => agent.setConfiguration({ extension: '+442071234567' }, result.callbacks));
+    const r = await result.result;
+    assert.equal(r.ok, false);
+    assert.equal((r as { error: { type: string } }).error.type, 'StateError');
+    assert.equal(up.requests.length, 0);
+  });
+
   test('connect → createOutboundContact in the default outbound queue or the given one', async () => {
     const { up } = freshContext('agent-available');
     const agent = new Agent();

@@ -201,19 +201,15 @@ export class Agent {
    * preferred locale must be one the CCP supports. On success the engine re-reads the configuration.
    */
   setConfiguration(configuration: Partial<AgentConfigurationCore>, callbacks?: ActionCallbacks): void {
-    // The configuration is read now; its validation is in the chunk `connect-agent-rules.js`.
-    let current: AgentConfiguration;
-    try {
-      current = this.config();
-    } catch (e) {
-      settle(Promise.reject(e), callbacks, 'updateAgentConfiguration');
-      return;
-    }
-    loadAgentRules().then((rules) => runAction({
-      method: 'updateAgentConfiguration',
-      params: () => ({ configuration: rules.validateConfiguration(current, configuration) }),
-      after: (_data, upstream) => upstream.reloadConfiguration(),
-    }, callbacks), (e: unknown) => settle(Promise.reject(e), callbacks, 'updateAgentConfiguration'));
+    // The configuration is read now (no agent data: a StateError); its validation is in the chunk
+    // `connect-agent-rules.js`, loaded only then. Either failing fails the action through the one `settle` below.
+    new Promise<AgentConfiguration>((resolve) => resolve(this.config()))
+      .then((current) => loadAgentRules().then((rules) => runAction({
+        method: 'updateAgentConfiguration',
+        params: () => ({ configuration: rules.validateConfiguration(current, configuration) }),
+        after: (_data, upstream) => upstream.reloadConfiguration(),
+      }, callbacks)))
+      .catch((e: unknown) => settle(Promise.reject(e), callbacks, 'updateAgentConfiguration'));
   }
 
   /** Calls `endpoint` (`createOutboundContact`), in `queueARN` or the routing profile's default outbound queue. */
