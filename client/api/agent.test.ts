@@ -219,6 +219,15 @@ describe('Agent', () => {
     assert.deepEqual(await failed.result, { ok: false, error: { type: 'AccessDeniedException', message: 'no' } });
   });
 
+  test('getEndpoints while not connected: a typed NotConnectedError to failure, nothing thrown', async () => {
+    freshContext('agent-available', { connected: false });
+    const o = outcome();
+    assert.doesNotThrow(() => new Agent().getEndpoints([`${ARN}/queue/sales`], o.callbacks));
+    const r = await o.result;
+    assert.equal(r.ok, false);
+    assert.equal((r as { error: { type: string } }).error.type, ErrorType.NOT_CONNECTED);
+  });
+
   test('mute/unmute broadcast; every tab raises agent::mute_toggle and shares isMuted', async () => {
     const { up } = freshContext('agent-available', { loopback: true });
     const agent = new Agent();

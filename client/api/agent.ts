@@ -10,6 +10,7 @@ import { Contact, ContactSnapshot } from './contact';
 import { getContext } from '../tab/context';
 import { Endpoint, toCtiEndpoint, type EndpointParams } from './endpoint';
 import type { EventCallback, Subscription } from './event-bus';
+import type { Upstream } from '../tab/tab-context';
 import { StateError, ValidationError, type SoftphoneError } from './errors';
 import { deepCopy, deepFreeze, elapsedSince, toDate } from './util';
 import type { EndpointPageInfo } from './agent-rules';
@@ -230,15 +231,10 @@ export class Agent {
    */
   getEndpoints(queueARNs: string | string[], callbacks?: ActionCallbacks<{ endpoints: Endpoint[]; addresses: Endpoint[] }>,
     pageInfo: EndpointPageInfo = {}): void {
-    let p: Promise<{ endpoints: Endpoint[]; addresses: Endpoint[] }>;
-    try {
-      const upstream = requireUpstream();
-      p = loadAgentRules().then((rules) => rules.fetchAllEndpoints(upstream, queueARNs, pageInfo))
-        .then((endpoints) => ({ endpoints, addresses: endpoints }));
-    } catch (e) {
-      p = Promise.reject(e);
-    }
-    settle(p, callbacks, 'getEndpoints');
+    // Not connected: a NotConnectedError, read at call time, and the chunk is not loaded.
+    settle(new Promise<Upstream>((resolve) => resolve(requireUpstream()))
+      .then((upstream) => loadAgentRules().then((rules) => rules.fetchAllEndpoints(upstream, queueARNs, pageInfo)))
+      .then((endpoints) => ({ endpoints, addresses: endpoints })), callbacks, 'getEndpoints');
   }
   getAddresses(queueARNs: string | string[], callbacks?: ActionCallbacks<{ endpoints: Endpoint[]; addresses: Endpoint[] }>,
     pageInfo?: EndpointPageInfo): void {
