@@ -7,7 +7,7 @@
  */
 import { MasterMethod, wireError, ErrorType, type MasterResult } from '../../shared/protocol';
 import type { LoginPopupOptions } from './auth-popup';
-import { loadLoginPopup, loadRingtone } from '../tab/on-demand';
+import { keepUntilLoaded, loadLoginPopup, loadRingtone } from '../tab/on-demand';
 import type { FeatureRole, FeatureSession, FeaturesApi, HeardEarly, TabFeatureOptions } from './features-api';
 import { AgentEvents, EventType, LoginPopupEvents } from '../../shared/enums';
 import { toWireError } from '../../shared/errors';
@@ -74,19 +74,10 @@ export function startTabFeatures(session: FeatureSession, role: FeatureRole, ini
   // The login popup is the chunk `connect-login.js`, loaded now. Until it is there, this tab only notes whether an
   // `auth_fail` is pending (the session back — data flowing, or a sign-in elsewhere — clears it).
   let authFailed = early.authFailed;
-  const pending = [
-    ctx.bus.subscribe(EventType.AUTH_FAIL, () => { authFailed = true; }),
-    ctx.bus.subscribe(AgentEvents.REFRESH, () => { authFailed = false; }),
-    ctx.bus.subscribe(LoginPopupEvents.SIGNED_IN, () => { authFailed = false; }),
-  ];
   session.loginLoading = true;
-  // Ends the wait for the login popup's chunk (terminate before it arrived).
-  const stopWaiting = session.own(() => {
-    session.loginLoading = false;
-    for (const sub of pending) sub.unsubscribe();
-  });
-  loadLoginPopup().then((LoginPopup) => {
-    if (!session.loginLoading) return;
+  const keeping = ctx.bus.subscribeMany([EventType.AUTH_FAIL, AgentEvents.REFRESH, LoginPopupEvents.SIGNED_IN],
+    (_data: unknown, name: string) => { authFailed = name === EventType.AUTH_FAIL; });
+  const stopKeeping = keepUntilLoaded(keeping, loadLoginPopup(), (LoginPopup) => {
     stopWaiting();
     const loginPopup = new LoginPopup({
       bus: ctx.bus,
@@ -118,6 +109,11 @@ export function startTabFeatures(session: FeatureSession, role: FeatureRole, ini
   }, (e: unknown) => {
     stopWaiting();
     ctx.log.error('login popup: could not load it; this tab will not open one: %j', toWireError(e));
+  });
+  // Ends the wait for the login popup's chunk (terminate before it arrived: it is then never started).
+  const stopWaiting = session.own(() => {
+    session.loginLoading = false;
+    stopKeeping();
   });
   if (role !== 'ccp') return;
   // The ringtone is the chunk `connect-ringtone.js`, loaded now: CCP pages only ring.
