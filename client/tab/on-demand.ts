@@ -115,7 +115,7 @@ export const PERSISTED_LOAD_DEADLINE_MS = 3_000;
  * which a page's bundle does not otherwise need): pages on the CCP origin. */
 export function loadPersistedReader(): Promise<() => Promise<StateFull | null>> {
   return onDemand('connect-persisted.js',
-    () => import(/* webpackChunkName: "connect-persisted" */ './persisted').then((m) => () => m.readPersistedState()));
+    () => import(/* webpackChunkName: "connect-persisted" */ './persisted').then((m) => m.readPersistedState));
 }
 
 /** The login popup (its manager and the login-URL check): pages on the CCP origin, loaded as they start, so that a
