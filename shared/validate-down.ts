@@ -8,15 +8,7 @@ import {
   DownType, ErrorType, MAX_PLAUSIBLE_SKEW_MS, TransportKind, wireError, type Down, type Welcome, type WireError,
 } from './protocol';
 import type { Validated } from './validate-kit';
-
-/** Longest ids (tab, request, idempotency key): UUIDs are 36 chars; 128 leaves room for prefixes. */
-export const MAX_ID_CHARS = 128;
-/** Longest method, topic or event name. */
-export const MAX_NAME_CHARS = 256;
-/** Largest state version accepted from storage or the wire. A version grows by one per observable change: even a
- * change every millisecond takes 35 years to reach 2^40, while a bogus huge value (or one near MAX_SAFE_INTEGER,
- * where `+ 1` stops changing the number) would freeze every tab's gap detection. */
-export const MAX_STATE_VERSION = 2 ** 40;
+import { MAX_ID_CHARS, MAX_NAME_CHARS, MAX_STATE_VERSION } from './validate-limits';
 
 type Fields = Record<string, unknown>;
 /** One field check: the field, its test (given the whole message too), and what it must be (for the error). */

@@ -5,7 +5,7 @@
  */
 import { ErrorType, wireError, type WireError } from './protocol';
 
-export { MAX_ID_CHARS, MAX_NAME_CHARS, MAX_STATE_VERSION } from './validate-down';
+export { MAX_ID_CHARS, MAX_NAME_CHARS, MAX_STATE_VERSION } from './validate-limits';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: WireError };
 

@@ -4,7 +4,7 @@
  */
 import type { AgentConfiguration, AgentConfigurationCore, Endpoint as CtiEndpoint } from '../../shared/cti';
 import { ValidationError } from './errors';
-import type { Upstream } from '../tab/context';
+import type { Upstream } from '../tab/tab-context';
 import { Endpoint } from './endpoint';
 
 /** E.164: a `+`, a non-zero country digit, at most 15 digits in all. */

@@ -157,6 +157,18 @@ describe('Agent', () => {
     assert.equal(up.reloads, 1);
   });
 
+  test('setConfiguration without agent data (logged out): a typed StateError to failure, nothing sent', async () => {
+    const { ctx, up } = freshContext('agent-available');
+    const agent = new Agent();
+    ctx.state.reset();
+    const result = outcome();
+    assert.doesNotThrow(() => agent.setConfiguration({ extension: '+442071234567' }, result.callbacks));
+    const r = await result.result;
+    assert.equal(r.ok, false);
+    assert.equal((r as { error: { type: string } }).error.type, 'StateError');
+    assert.equal(up.requests.length, 0);
+  });
+
   test('connect → createOutboundContact in the default outbound queue or the given one', async () => {
     const { up } = freshContext('agent-available');
     const agent = new Agent();
@@ -205,6 +217,15 @@ describe('Agent', () => {
     const failed = outcome();
     new Agent().getEndpoints([`${ARN}/queue/sales`], failed.callbacks);
     assert.deepEqual(await failed.result, { ok: false, error: { type: 'AccessDeniedException', message: 'no' } });
+  });
+
+  test('getEndpoints while not connected: a typed NotConnectedError to failure, nothing thrown', async () => {
+    freshContext('agent-available', { connected: false });
+    const o = outcome();
+    assert.doesNotThrow(() => new Agent().getEndpoints([`${ARN}/queue/sales`], o.callbacks));
+    const r = await o.result;
+    assert.equal(r.ok, false);
+    assert.equal((r as { error: { type: string } }).error.type, ErrorType.NOT_CONNECTED);
   });
 
   test('mute/unmute broadcast; every tab raises agent::mute_toggle and shares isMuted', async () => {

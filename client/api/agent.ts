@@ -10,6 +10,7 @@ import { Contact, ContactSnapshot } from './contact';
 import { getContext } from '../tab/context';
 import { Endpoint, toCtiEndpoint, type EndpointParams } from './endpoint';
 import type { EventCallback, Subscription } from './event-bus';
+import type { Upstream } from '../tab/tab-context';
 import { StateError, ValidationError, type SoftphoneError } from './errors';
 import { deepCopy, deepFreeze, elapsedSince, toDate } from './util';
 import type { EndpointPageInfo } from './agent-rules';
@@ -201,19 +202,15 @@ export class Agent {
    * preferred locale must be one the CCP supports. On success the engine re-reads the configuration.
    */
   setConfiguration(configuration: Partial<AgentConfigurationCore>, callbacks?: ActionCallbacks): void {
-    // The configuration is read now; its validation is in the chunk `connect-agent-rules.js`.
-    let current: AgentConfiguration;
-    try {
-      current = this.config();
-    } catch (e) {
-      settle(Promise.reject(e), callbacks, 'updateAgentConfiguration');
-      return;
-    }
-    loadAgentRules().then((rules) => runAction({
-      method: 'updateAgentConfiguration',
-      params: () => ({ configuration: rules.validateConfiguration(current, configuration) }),
-      after: (_data, upstream) => upstream.reloadConfiguration(),
-    }, callbacks), (e: unknown) => settle(Promise.reject(e), callbacks, 'updateAgentConfiguration'));
+    // The configuration is read now (no agent data: a StateError); its validation is in the chunk
+    // `connect-agent-rules.js`, loaded only then. Either failing fails the action through the one `settle` below.
+    new Promise<AgentConfiguration>((resolve) => resolve(this.config()))
+      .then((current) => loadAgentRules().then((rules) => runAction({
+        method: 'updateAgentConfiguration',
+        params: () => ({ configuration: rules.validateConfiguration(current, configuration) }),
+        after: (_data, upstream) => upstream.reloadConfiguration(),
+      }, callbacks)))
+      .catch((e: unknown) => settle(Promise.reject(e), callbacks, 'updateAgentConfiguration'));
   }
 
   /** Calls `endpoint` (`createOutboundContact`), in `queueARN` or the routing profile's default outbound queue. */
@@ -234,15 +231,10 @@ export class Agent {
    */
   getEndpoints(queueARNs: string | string[], callbacks?: ActionCallbacks<{ endpoints: Endpoint[]; addresses: Endpoint[] }>,
     pageInfo: EndpointPageInfo = {}): void {
-    let p: Promise<{ endpoints: Endpoint[]; addresses: Endpoint[] }>;
-    try {
-      const upstream = requireUpstream();
-      p = loadAgentRules().then((rules) => rules.fetchAllEndpoints(upstream, queueARNs, pageInfo))
-        .then((endpoints) => ({ endpoints, addresses: endpoints }));
-    } catch (e) {
-      p = Promise.reject(e);
-    }
-    settle(p, callbacks, 'getEndpoints');
+    // Not connected: a NotConnectedError, read at call time, and the chunk is not loaded.
+    settle(new Promise<Upstream>((resolve) => resolve(requireUpstream()))
+      .then((upstream) => loadAgentRules().then((rules) => rules.fetchAllEndpoints(upstream, queueARNs, pageInfo)))
+      .then((endpoints) => ({ endpoints, addresses: endpoints })), callbacks, 'getEndpoints');
   }
   getAddresses(queueARNs: string | string[], callbacks?: ActionCallbacks<{ endpoints: Endpoint[]; addresses: Endpoint[] }>,
     pageInfo?: EndpointPageInfo): void {

@@ -7,28 +7,14 @@
  */
 import { MasterMethod, wireError, ErrorType, type MasterResult } from '../../shared/protocol';
 import type { LoginPopupOptions } from './auth-popup';
-import { loadLoginPopup, loadRingtone } from '../tab/on-demand';
-import type { TabSession } from '../tab/session';
-import type { HeardEvent } from './heard';
+import { keepUntilLoaded, loadLoginPopup, loadRingtone } from '../tab/on-demand';
+import type { FeatureRole, FeatureSession, FeaturesApi, HeardEarly, TabFeatureOptions } from './features-api';
 import { AgentEvents, EventType, LoginPopupEvents } from '../../shared/enums';
 import { toWireError } from '../../shared/errors';
 import { startRingtoneOnDemand, type RingtoneHandle } from './ringtone-loader';
 import type { RingtoneChannelOptions, RingtoneOptions } from './ringtone-rules';
 
-/** The login and ringtone options `initSharedWorker` takes (the same names as `initCCP`'s). */
-export interface TabFeatureOptions {
-  /** Default true: on `auth_fail`, one tab of the browser opens the login popup. */
-  loginPopup?: boolean;
-  /** Close the popup once the session is back. */
-  loginPopupAutoClose?: boolean;
-  /** Login page for the popup (default `<CCP origin>/login?popup=1`). */
-  loginUrl?: string;
-  loginOptions?: { autoClose?: boolean; height?: number; width?: number; top?: number; left?: number };
-  softphone?: RingtoneChannelOptions & { allowFramedSoftphone?: boolean };
-  chat?: RingtoneChannelOptions;
-}
-
-export type FeatureRole = 'ccp' | 'page' | 'inspector';
+export type { FeatureRole, HeardEarly, TabFeatureOptions } from './features-api';
 
 /** The options in force now: the framing CRM's (if any, as the session received them) over this page's own. */
 function effective(init: TabFeatureOptions, pageOptions: Record<string, unknown>): TabFeatureOptions {
@@ -72,21 +58,15 @@ export function ringtoneOptionsOf(init: TabFeatureOptions, pageOptions: Record<s
   return { softphone: channelOf(o.softphone), chat: channelOf(o.chat) };
 }
 
-function masterOf(session: TabSession) {
+function masterOf(session: FeatureSession) {
   return (method: MasterMethod, topic: string): Promise<MasterResult> => {
     const up = session.context.upstream;
     return up ? up.master(method, topic) : Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'the tab is not connected to the engine'));
   };
 }
 
-/** What the page heard while this chunk loaded: whether an `auth_fail` is pending, and the ringtone's events. */
-export interface HeardEarly {
-  authFailed: boolean;
-  heard: readonly HeardEvent[];
-}
-
 /** Starts the features of `role` for `session`, which stops them when it ends. */
-export function startTabFeatures(session: TabSession, role: FeatureRole, init: TabFeatureOptions = {},
+export function startTabFeatures(session: FeatureSession, role: FeatureRole, init: TabFeatureOptions = {},
   early: HeardEarly = { authFailed: false, heard: [] }): void {
   if (typeof window === 'undefined' || role === 'inspector') return;
   const ctx = session.context;
@@ -94,19 +74,10 @@ export function startTabFeatures(session: TabSession, role: FeatureRole, init: T
   // The login popup is the chunk `connect-login.js`, loaded now. Until it is there, this tab only notes whether an
   // `auth_fail` is pending (the session back — data flowing, or a sign-in elsewhere — clears it).
   let authFailed = early.authFailed;
-  const pending = [
-    ctx.bus.subscribe(EventType.AUTH_FAIL, () => { authFailed = true; }),
-    ctx.bus.subscribe(AgentEvents.REFRESH, () => { authFailed = false; }),
-    ctx.bus.subscribe(LoginPopupEvents.SIGNED_IN, () => { authFailed = false; }),
-  ];
   session.loginLoading = true;
-  // Ends the wait for the login popup's chunk (terminate before it arrived).
-  const stopWaiting = session.own(() => {
-    session.loginLoading = false;
-    for (const sub of pending) sub.unsubscribe();
-  });
-  loadLoginPopup().then((LoginPopup) => {
-    if (!session.loginLoading) return;
+  const keeping = ctx.bus.subscribeMany([EventType.AUTH_FAIL, AgentEvents.REFRESH, LoginPopupEvents.SIGNED_IN],
+    (_data: unknown, name: string) => { authFailed = name === EventType.AUTH_FAIL; });
+  const stopKeeping = keepUntilLoaded(keeping, loadLoginPopup(), (LoginPopup) => {
     stopWaiting();
     const loginPopup = new LoginPopup({
       bus: ctx.bus,
@@ -139,6 +110,11 @@ export function startTabFeatures(session: TabSession, role: FeatureRole, init: T
     stopWaiting();
     ctx.log.error('login popup: could not load it; this tab will not open one: %j', toWireError(e));
   });
+  // Ends the wait for the login popup's chunk (terminate before it arrived: it is then never started).
+  const stopWaiting = session.own(() => {
+    session.loginLoading = false;
+    stopKeeping();
+  });
   if (role !== 'ccp') return;
   // The ringtone is the chunk `connect-ringtone.js`, loaded now: CCP pages only ring.
   const ringtone: RingtoneHandle = startRingtoneOnDemand({
@@ -157,6 +133,5 @@ export function startTabFeatures(session: TabSession, role: FeatureRole, init: T
   session.own(() => ringtone.stop());
 }
 
-/** The chunk's API (`loadFeatures` in on-demand.ts). */
-export const featuresApi = { startTabFeatures };
-export type FeaturesApi = typeof featuresApi;
+/** The chunk's API (`loadFeatures` in on-demand.ts; its types in `features-api.ts`). */
+export const featuresApi: FeaturesApi = { startTabFeatures };

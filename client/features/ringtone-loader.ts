@@ -4,26 +4,13 @@
  * and handed to it; the ringing itself it reads from the state when it starts, so nothing is missed. A load failure is logged
  * as a typed error: this tab then never rings (another CCP tab can: the ringtone master is asked at each ring).
  */
-import { MAX_HEARD_BEFORE, RINGTONE_HEARS, type HeardEvent } from './heard';
-import type { RingtoneDeps } from './ringtone';
-import type { RingtoneUrlTrust } from './ringtone-gate';
+import { keepHeard, MAX_HEARD_BEFORE, type HeardEvent } from './heard';
+import type { RingtoneApi, RingtoneHandle, RingtoneStartOptions } from './ringtone-api';
 import { toWireError } from '../../shared/errors';
+import { keepUntilLoaded } from '../tab/on-demand';
 
 export { MAX_HEARD_BEFORE, RINGTONE_HEARS, type HeardEvent, type HeardName } from './heard';
-
-/** What the ringtone needs from the page; the chunk brings its own `<audio>` player. With `urls`, the chunk drops
- * every `ringtoneUrl` the CCP does not trust (see `ringtone-gate.ts`). */
-export type RingtoneStartOptions = Omit<RingtoneDeps, 'player'> & { urls?: RingtoneUrlTrust };
-
-/** A started ringtone. */
-export interface RingtoneHandle {
-  stop(): void;
-}
-
-export interface RingtoneApi {
-  /** Starts the ringtone of this page (it rings while a contact rings and this tab is the ringtone master). */
-  startRingtone(o: RingtoneStartOptions): RingtoneHandle;
-}
+export type { RingtoneApi, RingtoneHandle, RingtoneStartOptions } from './ringtone-api';
 
 /**
  * @example
@@ -35,29 +22,17 @@ export interface RingtoneApi {
 export function startRingtoneOnDemand(o: Omit<RingtoneStartOptions, 'heardBefore'>, load: () => Promise<RingtoneApi>,
   keptBefore: readonly HeardEvent[] = []): RingtoneHandle {
   const heard: HeardEvent[] = keptBefore.slice(-MAX_HEARD_BEFORE);
-  let listening = RINGTONE_HEARS.map((name) => o.bus.subscribe(name, (data: unknown) => {
-    heard.push({ name, data });
-    if (heard.length > MAX_HEARD_BEFORE) heard.shift();
-  }));
-  const stopListening = (): void => {
-    for (const s of listening) s.unsubscribe();
-    listening = [];
-  };
   let ringtone: RingtoneHandle | null = null;
   let stopped = false;
-  load().then((api) => {
-    if (stopped) return;
-    // In one go: the ringtone subscribes, then the page stops keeping; no event falls between the two.
+  const stopKeeping = keepUntilLoaded(keepHeard(o.bus, heard), load(), (api) => {
     ringtone = api.startRingtone({ ...o, heardBefore: heard.splice(0) });
-    stopListening();
   }, (e: unknown) => {
-    stopListening();
     if (!stopped) o.log.error('ringtone: could not load it; this tab will not ring: %j', toWireError(e));
   });
   return {
     stop: () => {
       stopped = true;
-      stopListening();
+      stopKeeping();
       ringtone?.stop();
       ringtone = null;
     },

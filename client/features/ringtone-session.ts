@@ -5,7 +5,7 @@
  */
 import { AudioRingtonePlayer, RingtoneManager } from './ringtone';
 import { gatedRingtoneOptions } from './ringtone-gate';
-import type { RingtoneApi } from './ringtone-loader';
+import type { RingtoneApi } from './ringtone-api';
 import { UrlGate } from '../tab/url-gate';
 
 export const ringtoneApi: RingtoneApi = Object.freeze({

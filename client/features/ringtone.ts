@@ -15,7 +15,7 @@ import { ENGINE_EVENTS, type MasterResult } from '../../shared/protocol';
 import { builtinRingtoneUrl } from './builtin-ringtone';
 import type { EventBus, Subscription } from '../api/event-bus';
 import type { Logger } from '../api/log';
-import { RINGTONE_HEARS, type HeardEvent, type HeardName } from './ringtone-loader';
+import { RINGTONE_HEARS, type HeardEvent, type HeardName } from './heard';
 import { currentRing, type Ring, type RingtoneOptions } from './ringtone-rules';
 
 /** The attribute on the `<audio>` element of a ringing tab (its value is the contact type). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ErrorType, PROTOCOL_VERSION, TabRole, TransportKind, UpType, wireError, type Hello, type Welcome } from '../../shared/protocol';
 import { AutoTransport, candidateKinds, detectCapabilities, probeCapabilities, TransportChooser, type Candidate, type Capabilities } from './choose';
-import type { FallbackApi } from '../fallback/fallback';
+import type { FallbackApi } from '../fallback/fallback-api';
 import type { Transport } from './transport';
 
 const all: Capabilities = { sharedWorker: true, broadcastChannel: true, webLocks: true };

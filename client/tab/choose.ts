@@ -12,7 +12,7 @@ import { ErrorType, TransportKind, wireError, type Down, type Hello, type StateF
 import type { PostResult } from '../../shared/endpoint';
 import type { HostLocks } from '../../shared/engine-host';
 import { loadFallback } from './on-demand';
-import type { DelegatedLocks, FallbackApi } from '../fallback/fallback';
+import type { DelegatedLocks, FallbackApi } from '../fallback/fallback-api';
 import type { LocksLike } from '../fallback/leader-election';
 import { SharedWorkerTransport } from '../sharedworker/shared-worker';
 import { type Transport, type TransportInfo } from './transport';

@@ -2,17 +2,17 @@
  * What a page on the CCP origin does beyond the API once `initSharedWorker` accepted it (the login popup, the
  * ringtone) is the chunk `connect-features.js` (`client/features/page-features.ts`), loaded now. Until it is there,
  * this page notes what those features would have heard: whether an `auth_fail` is pending, and the ringtone's events
- * (`RINGTONE_HEARS`); the chunk takes them over in the same turn it subscribes, so nothing falls between. A CRM page
- * (`initCCP`) runs none of this: its CCP frame does, being on the CCP origin.
+ * (`RINGTONE_HEARS`); the chunk takes them over in the same turn it subscribes (`keepUntilLoaded`), so nothing falls
+ * between. A CRM page (`initCCP`) runs none of this: its CCP frame does, being on the CCP origin.
  */
 import { AgentEvents, EventType, LoginPopupEvents } from '../../shared/enums';
 import { toWireError } from '../../shared/errors';
-import { MAX_HEARD_BEFORE, RINGTONE_HEARS, type HeardEvent } from '../features/heard';
-import type { FeatureRole, TabFeatureOptions } from '../features/page-features';
-import { loadFeatures } from './on-demand';
+import { keepHeard, type HeardEvent } from '../features/heard';
+import type { FeatureRole, TabFeatureOptions } from '../features/features-api';
+import { keepUntilLoaded, loadFeatures } from './on-demand';
 import { currentSession, type TabSession } from './session';
 
-export type { FeatureRole, TabFeatureOptions } from '../features/page-features';
+export type { FeatureRole, TabFeatureOptions } from '../features/features-api';
 
 /** Starts the features of `role` for `session` (from the chunk), which stops them when it ends. */
 export function startTabFeatures(session: TabSession, role: FeatureRole, init: TabFeatureOptions = {}): void {
@@ -20,27 +20,22 @@ export function startTabFeatures(session: TabSession, role: FeatureRole, init: T
   const { bus, log } = session.context;
   let authFailed = false;
   const heard: HeardEvent[] = [];
-  const subs = [
-    bus.subscribe(EventType.AUTH_FAIL, () => { authFailed = true; }),
-    bus.subscribe(AgentEvents.REFRESH, () => { authFailed = false; }),
-    bus.subscribe(LoginPopupEvents.SIGNED_IN, () => { authFailed = false; }),
-    ...(role === 'ccp' ? RINGTONE_HEARS.map((name) => bus.subscribe(name, (data: unknown) => {
-      heard.push({ name, data });
-      if (heard.length > MAX_HEARD_BEFORE) heard.shift();
-    })) : []),
-  ];
   session.loginLoading = true;
-  const stopKeeping = session.own(() => {
-    session.loginLoading = false;
-    for (const sub of subs) sub.unsubscribe();
-  });
-  loadFeatures().then((api) => {
-    if (session.ended) return;
-    stopKeeping();
+  // An `auth_fail` is pending until the session is back (data flowing, or a sign-in elsewhere).
+  const keeping = bus.subscribeMany([EventType.AUTH_FAIL, AgentEvents.REFRESH, LoginPopupEvents.SIGNED_IN],
+    (_data: unknown, name: string) => { authFailed = name === EventType.AUTH_FAIL; });
+  if (role === 'ccp') keeping.link(keepHeard(bus, heard));
+  const stopKeeping = keepUntilLoaded(keeping, loadFeatures(), (api) => {
+    stopWaiting();
     api.startTabFeatures(session, role, init, { authFailed, heard });
   }, (e: unknown) => {
-    stopKeeping();
+    stopWaiting();
     log.error('page features: could not load them; this tab will not ring or open the login popup: %j', toWireError(e));
+  });
+  // Ended with the session (terminate before the chunk arrived: it is then never started).
+  const stopWaiting = session.own(() => {
+    session.loginLoading = false;
+    stopKeeping();
   });
 }
 

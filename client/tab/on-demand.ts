@@ -7,14 +7,15 @@
  */
 import { ErrorType, wireError, type WireError } from '../../shared/protocol';
 import type { EngineHostFactory } from '../../shared/engine-host';
-import type { FallbackApi } from '../fallback/fallback';
+import type { FallbackApi } from '../fallback/fallback-api';
 import type { EmbedApi } from '../embed/embed-session';
 import type { RelayApi } from '../embed/relay-session';
-import type { RingtoneApi } from '../features/ringtone-loader';
+import type { RingtoneApi } from '../features/ringtone-api';
 import type { StateFull } from '../../shared/protocol';
 import type { LoginPopupManager } from '../features/auth-popup';
 import type * as AgentRules from '../api/agent-rules';
-import type { FeaturesApi } from '../features/page-features';
+import type { Subscription } from '../api/event-bus';
+import type { FeaturesApi } from '../features/features-api';
 
 /** What webpack rejects `import()` with when a chunk does not load (`ChunkLoadError`): the URL is in `request`. */
 interface ChunkLoadFailure {
@@ -41,6 +42,37 @@ export function onDemand<T>(what: string, load: () => Promise<T>): Promise<T> {
   return load().catch((e: unknown) => {
     throw chunkError(what, e);
   });
+}
+
+/**
+ * Keeps what a chunk that is still loading would have heard, and hands it over in the same turn the chunk takes over.
+ * `keeping` is the page's subscription (`subscribeMany`, others linked to it) that notes what is heard in the
+ * caller's own record (a list, a flag). When `loaded` resolves it ends and `handOver` runs with the chunk, in one go:
+ * the chunk subscribes itself there and is handed the record, so no event falls between the page's listener and the
+ * chunk's, and none is handed twice. A load that fails ends it too and calls `failed` (the caller logs). The returned
+ * function stops keeping (terminate before the chunk arrived): the chunk, if it arrives, is then handed nothing.
+ *
+ * @example
+ * const heard: HeardEvent[] = [];
+ * const stop = keepUntilLoaded(keepHeard(bus, heard), loadRingtone(),
+ *   (api) => api.startRingtone({ ...deps, heardBefore: heard }), (e) => log.error('%j', toWireError(e)));
+ */
+export function keepUntilLoaded<T>(keeping: Subscription, loaded: Promise<T>, handOver: (chunk: T) => void,
+  failed: (e: unknown) => void): () => void {
+  let listening = true;
+  const stop = (): void => {
+    listening = false;
+    keeping.unsubscribe();
+  };
+  loaded.then((chunk) => {
+    if (!listening) return;
+    stop();
+    handOver(chunk);
+  }, (e: unknown) => {
+    stop();
+    failed(e);
+  });
+  return stop;
 }
 
 /** The fallback transports (BroadcastChannel + leader, in-page): only a page without a usable SharedWorker. */
@@ -83,7 +115,7 @@ export const PERSISTED_LOAD_DEADLINE_MS = 3_000;
  * which a page's bundle does not otherwise need): pages on the CCP origin. */
 export function loadPersistedReader(): Promise<() => Promise<StateFull | null>> {
   return onDemand('connect-persisted.js',
-    () => import(/* webpackChunkName: "connect-persisted" */ './persisted').then((m) => () => m.readPersistedState()));
+    () => import(/* webpackChunkName: "connect-persisted" */ './persisted').then((m) => m.readPersistedState));
 }
 
 /** The login popup (its manager and the login-URL check): pages on the CCP origin, loaded as they start, so that a

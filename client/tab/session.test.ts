@@ -6,6 +6,7 @@ import {
 import type { PostResult } from '../../shared/endpoint';
 import { LogLevel } from '../../shared/enums';
 import { FakeLockManager } from '../../testing/client/fake-locks';
+import { PERSISTED_LOAD_DEADLINE_MS } from './on-demand';
 import { TabSession, type SessionHost } from './session';
 import type { Transport } from './transport';
 
@@ -15,6 +16,8 @@ const settle = async (): Promise<void> => { for (let i = 0; i < 40; i++) await n
 /** Live timers of the code under test: set and not yet cleared (nor fired, for timeouts). */
 class TimerWatch {
   readonly live = new Set<unknown>();
+  /** The delay each timer was set with. */
+  readonly delays = new Map<unknown, number | undefined>();
   private readonly saved = { setTimeout, clearTimeout, setInterval, clearInterval };
 
   install(): void {
@@ -23,6 +26,7 @@ class TimerWatch {
     g.setTimeout = (f: () => void, ms?: number, ...args: unknown[]) => {
       const id = saved.setTimeout(() => { live.delete(id); f(...(args as [])); }, ms);
       live.add(id);
+      this.delays.set(id, ms);
       return id;
     };
     g.setInterval = (f: () => void, ms?: number) => {
@@ -205,5 +209,25 @@ describe('TabSession: one object from init to terminate', () => {
     assert.equal(host.intervals.size, 0);
     assert.equal(host.count('pagehide'), 0);
     assert.equal(session.context.upstream, null);
+  });
+
+  test('terminate while the persisted read hangs: the session stops waiting for it, its deadline is cleared', async () => {
+    // An IndexedDB whose open never answers (another context's transaction holds the database).
+    const g = globalThis as { indexedDB?: unknown };
+    g.indexedDB = { open: () => ({}) };
+    try {
+      const session = new TabSession(undefined, new FakeHost());
+      session.context.log.setEchoLevel(LogLevel.CRITICAL);
+      session.claim();
+      await session.connect(new FakeTransport(), { role: TabRole.PAGE, readPersisted: true, holdLock: false, restart: () => undefined });
+      await settle();
+      const deadlines = (): number => [...timers.live].filter((id) => timers.delays.get(id) === PERSISTED_LOAD_DEADLINE_MS).length;
+      assert.equal(deadlines(), 1, 'the read is pending, within its deadline');
+      session.end();
+      await settle();
+      assert.equal(deadlines(), 0, 'the deadline did not outlive the session');
+    } finally {
+      delete g.indexedDB;
+    }
   });
 });

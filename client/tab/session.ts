@@ -15,7 +15,7 @@ import { EventBus } from '../api/event-bus';
 import { getLog } from '../api/log';
 import { RAW_PAYLOADS, TabState, type EventPayloads } from '../api/state';
 import type { LoginPopupManager } from '../features/auth-popup';
-import type { TabContext } from './context';
+import type { TabContext } from './tab-context';
 import { EngineLink, type LinkSink } from './engine-link';
 import { loadPersistedReader, PERSISTED_LOAD_DEADLINE_MS } from './on-demand';
 import { withDeadline, type Transport, type TransportInfo } from './transport';
@@ -78,6 +78,8 @@ export class TabSession {
   private stopLink: (() => void) | null = null;
   /** Stops what lives as long as the session, newest first on `end()`. */
   private readonly stops: (() => void)[] = [];
+  /** Aborted by `end()`: what the session still waits for (the persisted-state read) stops waiting. */
+  private readonly ending = new AbortController();
   private listening = false;
   private restoreOnShow: (() => void) | null = null;
   /** How many tabs the engine has (`update_connected_ccps`). */
@@ -152,16 +154,14 @@ export class TabSession {
     // The persisted state (a chunk, then an IndexedDB read) renders, marked stale, only while the engine has not
     // answered yet; it never delays the hello, so a tab opened beside a running engine gets live data first.
     if (options.readPersisted) {
-      // Ended with the session (terminate), so that no deadline outlives it.
-      let drop!: () => void;
-      const dropped = new Promise<null>((resolve) => { drop = () => resolve(null); });
-      const stopReading = this.own(() => drop());
-      void withDeadline(Promise.race([loadPersistedReader().then((read) => read()), dropped]), PERSISTED_LOAD_DEADLINE_MS,
+      // Given up when the session ends (terminate aborts `ending`), so that no deadline outlives it.
+      const { signal } = this.ending;
+      const ended = new Promise<null>((resolve) => signal.addEventListener('abort', () => resolve(null)));
+      void withDeadline(Promise.race([loadPersistedReader().then((read) => read()), ended]), PERSISTED_LOAD_DEADLINE_MS,
         'connect-persisted.js')
         .then((persisted) => {
-          stopReading();
-          if (persisted && !this.ended && ctx.state.version < 0) ctx.state.apply({ ...persisted, stale: true });
-        }, () => stopReading());
+          if (persisted && !signal.aborted && ctx.state.version < 0) ctx.state.apply({ ...persisted, stale: true });
+        }, () => undefined);
     }
     const link = new EngineLink({
       transport,
@@ -266,6 +266,7 @@ export class TabSession {
   end(): void {
     if (this.ended) return;
     this.phase = 'ended';
+    this.ending.abort();
     this.disconnect();
     while (this.stops.length) {
       try {
