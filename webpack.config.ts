@@ -70,6 +70,9 @@ const library: Configuration = {
     filename: '[name].js',
     // Named chunks keep their name (`connect-embed.js`…); code webpack splits out for several of them gets its id.
     chunkFilename: (data) => (data.chunk?.name ? '[name].js' : 'connect-[id].js'),
+    // A split chunk's id changes with its content: remove the previous build's, or dist/ (and the footprint measured
+    // from it) keeps stale ones. Only those: the other compilations and tsc write beside this one into dist/.
+    clean: { keep: (file: string) => !/^connect-\d+\.js(\.map|\.LICENSE\.txt)?$/.test(file) },
     // Chunks load from beside the script that loaded the library (`document.currentScript`): a CRM that loads
     // `connect-streams.js` from the CCP origin loads them from there too.
     publicPath: 'auto',
