@@ -22,6 +22,11 @@ import { MemoryStore } from './store';
 import { createTabEndpoint } from './tab-endpoint';
 import { DEFAULT_TIMINGS } from './timings';
 
+/** What differs from the SharedWorker's engine. No pause before re-polling after a change (`repollAfterChangeMs`):
+ * a page's timers are throttled while it is hidden (Chromium runs a hidden page's timers at most once a second), and
+ * a leader tab is often in the background, so a 5 ms pause could hold the next change for up to a second. */
+const PAGE_HOST_TIMINGS = { repollAfterChangeMs: 0 };
+
 /**
  * @example
  * const host = engineHostFactory.createHost({ transport: 'broadcast', epoch: 7, origin: location.origin, locks: navigator.locks });
@@ -44,6 +49,7 @@ export function createHost(o: EngineHostOptions): EngineHost {
     transport: o.transport,
     epoch: o.epoch,
     engineId,
+    timings: PAGE_HOST_TIMINGS,
   });
   void engine.start();
   const servers = new Set<EngineChannelServer>();

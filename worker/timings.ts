@@ -139,6 +139,8 @@ export const DEFAULT_TIMINGS: Readonly<EngineTimings> = {
   // network service, backend) compete for the CPU with the tabs applying it. Measured on 2 cores (`npm run bench`,
   // one tab): delivery 0.9–1.1 ms with no pause, 0.5–0.9 ms with 5 ms. A change that follows another within 5 ms waits
   // at most 5 ms more (the original waited 100 ms after every answer); an unchanged answer re-polls at once.
+  // A page-hosted engine (the fallback's leader) takes no pause: a hidden page's timers are throttled to once a
+  // second (worker/page-host.ts).
   repollAfterChangeMs: 5,
   // An IndexedDB read takes milliseconds, opening a cold database tens; one still pending after 2 s is blocked (a
   // frozen tab's open transaction, a wedged browser profile) and may never settle. Starting fresh costs nothing: the
