@@ -10,6 +10,7 @@ import type { Browser, CDPSession, Page } from 'playwright';
 import { cpuPerChange, schedstatNs, targetMetrics, type CpuPerChange, type CpuSample } from './cpu-per-change';
 import { progress, type Backend } from './harness';
 import type { Path } from './latency';
+import { agentStats, loadRow, type LoadRow } from './load';
 
 export interface CpuCell {
   path: Path;
@@ -20,6 +21,8 @@ export interface CpuCell {
   engine: CpuPerChange;
   /** The raw floor (null for the baseline, which is compared with ours', and for a fallback of one tab). */
   floor: CpuPerChange | null;
+  /** The agent's CTI requests over the window's changes (when asked for: `loadOf`). */
+  load?: LoadRow;
 }
 
 /** 150 ms between changes: above the original design's 100 ms re-poll pause, so that its changes do not coalesce into
@@ -87,6 +90,8 @@ export interface CpuOptions {
   leader?: Page;
   /** Measure the raw floor too. */
   floor: boolean;
+  /** Count this agent's CTI requests over the window's changes (the backend load rows). */
+  loadOf?: string;
 }
 
 export async function measureCpu(browser: Browser, backend: Backend, tabs: Page[], contactIds: string[], o: CpuOptions): Promise<CpuCell> {
@@ -97,6 +102,9 @@ export async function measureCpu(browser: Browser, backend: Backend, tabs: Page[
     const v0 = await version(tabs[0]!);
     await sleep(SETTLE_MS);
     const before = await sampler.sample();
+    // The backend's counters are read over HTTP (another process): nothing in the tabs or the engine runs for it.
+    const statsBefore = o.loadOf !== undefined ? await agentStats(backend, o.loadOf) : null;
+    const started = Date.now();
     for (let i = 0; i < o.changes; i++) {
       const t = Date.now();
       await backend.control('POST', `/sim/contacts/${contactIds[0]}/message`, { text: `cpu ${i}` });
@@ -104,6 +112,9 @@ export async function measureCpu(browser: Browser, backend: Backend, tabs: Page[
     }
     await sleep(SETTLE_MS);
     const after = await sampler.sample();
+    const load = statsBefore && o.loadOf !== undefined
+      ? loadRow(o.path, tabs.length, o.changes, statsBefore, await agentStats(backend, o.loadOf), Date.now() - started)
+      : undefined;
     const delivered = await version(tabs[0]!) - v0;
     const engine = cpuPerChange(before, after, delivered, engineTab);
     let floor: CpuPerChange | null = null;
@@ -130,7 +141,7 @@ export async function measureCpu(browser: Browser, backend: Backend, tabs: Page[
       const fa = await sampler.sample();
       floor = cpuPerChange(fb, fa, o.changes, engineTab);
     }
-    return { path: o.path, tabs: tabs.length, contacts: contactIds.length, changes: delivered, engine, floor };
+    return { path: o.path, tabs: tabs.length, contacts: contactIds.length, changes: delivered, engine, floor, ...(load ? { load } : {}) };
   } finally {
     await sampler.close();
   }

@@ -60,7 +60,7 @@ export function renderMarkdown(r: Results): string {
     });
     L.push('', `Ours / original design, first \`connect.agent\` (medians): ${byCase.join('; ')}.`);
   }
-  L.push('', '**Backend load**: CTI requests of the agent while the same changes are made over the same window, per minute.', '');
+  L.push('', `**Backend load**: CTI requests of the agent over the CPU window's changes (${CPU_GAP_MS} ms apart, each its own long-poll answer), with 1 and 20 tabs; per minute of that window (a 30 s configuration round falls into some windows only).`, '');
   L.push('| path | tabs | window s | changes | GetAgentSnapshot | per change | all CTI /min | by operation /min |');
   L.push('|---|---|---|---|---|---|---|---|');
   for (const l of r.load) {
