@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright';
 import { launchChromium, startBackendProcess, type BackendProcess } from '../e2e/fixtures/processes';
 import { BENCH_DIST, BENCH_WORKER_FILE } from './webpack.config';
 
+import { TARGET_HEADER } from '../shared/cti';
 export { ROOT } from '../e2e/fixtures/processes';
 export const BENCH_WORKER_NAME = 'connect-sync-v1:bench';
 
@@ -68,7 +69,7 @@ function benchPage(url: string, o: BenchPageOptions): string {
   window.__answers = [];
   const pageFetch = window.fetch;
   window.fetch = (input, init) => {
-    const target = init && init.headers && init.headers['X-Amz-Target'];
+    const target = init && init.headers && init.headers['${TARGET_HEADER}'];
     const p = pageFetch(input, init);
     if (typeof target !== 'string' || !target.endsWith('.GetAgentSnapshot')) return p;
     return p.then((res) => {

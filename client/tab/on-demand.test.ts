@@ -64,13 +64,18 @@ describe('keepUntilLoaded', () => {
     return { chunk, got, loaded, arrive: () => arrive(), fail: (e: unknown) => fail(e) };
   }
   const listening = (bus: EventBus): number => RINGTONE_HEARS.reduce((n, name) => n + bus.getSubscriptions(name).length, 0);
-
-  test('what was heard before the chunk arrived is handed over in order, once; after that events go straight to the chunk', async () => {
+  /** The page keeping the ringtone's events for a chunk still loading, handing them over as the chunk starts. */
+  function keepingForChunk() {
     const { ctx: { bus } } = freshContext();
     const c = deferredChunk(bus);
     const heard: HeardEvent[] = [];
     const failures: unknown[] = [];
-    keepUntilLoaded(keepHeard(bus, heard), c.loaded, (chunk) => chunk.start(heard.splice(0)), (e) => failures.push(e));
+    const stop = keepUntilLoaded(keepHeard(bus, heard), c.loaded, (chunk) => chunk.start(heard.splice(0)), (e) => failures.push(e));
+    return { bus, c, heard, failures, stop };
+  }
+
+  test('what was heard before the chunk arrived is handed over in order, once; after that events go straight to the chunk', async () => {
+    const { bus, c, heard, failures } = keepingForChunk();
     bus.trigger(ConfigurationEvents.SET_RINGER_DEVICE, { deviceId: 'd1' });
     bus.trigger(ContactEvents.ACCEPTED, { contactId: 'c1' });
     bus.trigger('agent::refresh', null); // not one that is kept
@@ -94,10 +99,7 @@ describe('keepUntilLoaded', () => {
   });
 
   test('stopped before the chunk arrives (terminate): the chunk is handed nothing and nothing is left listening', async () => {
-    const { ctx: { bus } } = freshContext();
-    const c = deferredChunk(bus);
-    const heard: HeardEvent[] = [];
-    const stop = keepUntilLoaded(keepHeard(bus, heard), c.loaded, (chunk) => chunk.start(heard.splice(0)), () => undefined);
+    const { bus, c, heard, stop } = keepingForChunk();
     bus.trigger(ConfigurationEvents.SET_RINGER_DEVICE, { deviceId: 'd1' });
     stop();
     assert.equal(listening(bus), 0);
@@ -109,11 +111,7 @@ describe('keepUntilLoaded', () => {
   });
 
   test('a chunk that cannot load: the page stops keeping, the failure is reported, nothing is handed over', async () => {
-    const { ctx: { bus } } = freshContext();
-    const c = deferredChunk(bus);
-    const heard: HeardEvent[] = [];
-    const failures: unknown[] = [];
-    keepUntilLoaded(keepHeard(bus, heard), c.loaded, (chunk) => chunk.start(heard.splice(0)), (e) => failures.push(e));
+    const { bus, c, heard, failures } = keepingForChunk();
     bus.trigger(ContactEvents.ACCEPTED, { contactId: 'c1' });
     const error = wireError(ErrorType.NOT_CONNECTED, 'could not load /connect-ringtone.js');
     c.fail(error);
