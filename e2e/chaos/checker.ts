@@ -21,21 +21,36 @@ export interface Truth {
   contacts: string[];
 }
 
-interface AgentView {
+export interface AgentView {
   version: number;
   state: { name: string };
-  contacts: { contactId: string; state: { type: string } }[];
+  contacts: { contactId: string; state: { type: string; timestamp?: number } }[];
   applied?: Record<string, number>;
+}
+
+/**
+ * The backend's view of the agent, summarised for comparison. The backend lists contacts as they arrived; tabs list
+ * them as the engine does (`worker/state-builder.ts`, the original worker's rule): by the time each entered its
+ * current state, oldest first, ties in the backend's order. The truth is put in that order, so the order is checked.
+ */
+export function truthOf(a: AgentView): Truth {
+  const contacts = [...a.contacts].sort((x, y) => (x.state.timestamp ?? 0) - (y.state.timestamp ?? 0));
+  return {
+    version: a.version, stateName: a.state.name,
+    contacts: contacts.map((c) => `${c.contactId}:${c.state.type}`),
+  };
 }
 
 /** The backend's view of the agent, summarised for comparison; `agent` is the whole record (for the action choice). */
 export async function readTruth(backend: BackendProcess, username: string): Promise<Truth & { applied: Record<string, number>; agent: AgentTruth }> {
   const a = await backend.control<AgentView>('GET', `/sim/agents/${username}`);
-  return {
-    version: a.version, stateName: a.state.name,
-    contacts: a.contacts.map((c) => `${c.contactId}:${c.state.type}`),
-    applied: a.applied ?? {}, agent: a as unknown as AgentTruth,
-  };
+  return { ...truthOf(a), applied: a.applied ?? {}, agent: a as unknown as AgentTruth };
+}
+
+/** What a tab held, for a report: its state, contacts and version, or why it gave no view. */
+export function describe(tab: Pick<Tab, 'alive' | 'frozen'>, view: TabView | null): string {
+  if (!view) return !tab.alive ? '(closed)' : tab.frozen ? '(frozen)' : '(no answer in time)';
+  return `${view.stateName} [${view.contacts.join(' ')}] v${view.version}${view.stale ? ' stale' : ''}`;
 }
 
 export function matches(view: TabView, truth: Truth): boolean {
@@ -98,7 +113,7 @@ export class ConsistencyChecker {
     this.reported.add(tab.id);
     const d: Divergence = {
       tab: tab.id, since, detectedAt: now,
-      tabHeld: `${view.stateName} [${view.contacts.join(' ')}] v${view.version}${view.stale ? ' stale' : ''}`,
+      tabHeld: describe(tab, view),
       backendHad: `${truth.stateName} [${truth.contacts.join(' ')}] v${truth.version}`,
     };
     this.divergences.push(d);
@@ -121,7 +136,8 @@ export class ConsistencyChecker {
       const versions = new Set(views.filter((v) => v && v.version !== null).map((v) => v!.version));
       if (bad.length === 0 && versions.size <= 1) return null;
       problem = bad.length
-        ? `tabs ${bad.map((t) => t.id).join(',')} differ from the backend (${truth.stateName} [${truth.contacts.join(' ')}])`
+        ? `tabs ${bad.map((t) => t.id).join(',')} differ from the backend (${truth.stateName} [${truth.contacts.join(' ')}] `
+          + `v${truth.version}); they hold: ${tabs.map((t, i) => `tab ${t.id} ${describe(t, views[i] ?? null)}`).join('; ')}`
         : `tabs hold different versions: ${[...versions].join(',')}`;
       await new Promise((r) => setTimeout(r, 500));
     }

@@ -26,6 +26,8 @@ const inFlightCap = (rate: number): number => Math.max(3, Math.ceil(rate * 2));
 const CHECK_INTERVAL_MS = 1000;
 /** The end: every tab must agree with the backend within this, after faults are cleared and frozen tabs thawed. */
 const FINAL_CONVERGENCE_MS = 30_000;
+/** Timeline entries printed when the run does not converge: the last few seconds of a run at 2 actions/s. */
+const FAILURE_TIMELINE_TAIL = 40;
 type StepKind = 'inbound' | 'hangup' | 'close' | 'crash' | 'freeze' | 'open' | 'fault';
 /** Inbound contacts weigh most so that the agent's actions (accept, hold, hang up, clear) have contacts to act on. */
 const STEPS: Record<StepKind, number> = { inbound: 7, hangup: 1.5, close: 1, crash: 1, freeze: 1.2, open: 1.5, fault: 0.8 };
@@ -244,6 +246,16 @@ async function streamChecks(world: World, truth: { stateName: string; contacts: 
   return out;
 }
 
+/** For a run that did not converge, what the CI log needs to tell why: the engine's status and the last events. */
+async function printFailureContext(world: World, timeline: Timeline): Promise<void> {
+  const info = await world.engineInfo();
+  console.log(info
+    ? `engine: ${info.engineId} polling=${info.polling} version=${info.version} polls/min=${info.pollsPerMinute} tabs=${info.tabCount}`
+    : 'engine: no CCP tab answered an inspect');
+  console.log(`last ${FAILURE_TIMELINE_TAIL} timeline entries:`);
+  for (const e of timeline.entries.slice(-FAILURE_TIMELINE_TAIL)) console.log(`  t=${e.t} ${e.kind}${e.tab !== undefined ? ` tab ${e.tab}` : ''}: ${e.text}`);
+}
+
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const crmPort = crmPortOf(o.port);
@@ -309,6 +321,7 @@ async function main(): Promise<void> {
       + `lost ${streamLost}, duplicated ${streamDuplicated}; final convergence: ${finalConvergence ?? 'ok'}`);
     for (const x of streams) for (const p of [...x.lost.map((l) => `lost: ${l}`), ...x.duplicated.map((d) => `duplicated: ${d}`)]) console.log(`  tab ${x.tab} (${x.kind}) ${p}`);
     console.log('request outcomes:', JSON.stringify(run.ledger.outcomes));
+    if (finalConvergence) await printFailureContext(world, timeline);
     console.log(`report: ${files.json}, ${files.html}`);
     console.log(`chaos: ${report.verdict === 'pass' ? '1 passed, 0 failed' : '0 passed, 1 failed'}`);
     exitCode = report.verdict === 'pass' ? 0 : 1;

@@ -5,6 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EngineInfo } from '../../shared/protocol';
 import { ROOT, type BackendProcess } from '../fixtures/processes';
 import { freezeTab, resumeTab } from '../fixtures/cdp';
 import { startStreamRecording } from './streams';
@@ -175,6 +176,18 @@ export class World {
     await resumeTab(tab.page);
     tab.frozen = false;
     this.timeline.add('tab', `tab ${tab.id} thawed`, tab.id);
+  }
+
+  /** The engine's own picture, through the first CCP tab that answers in time (for a failure report), else null. */
+  async engineInfo(): Promise<EngineInfo | null> {
+    for (const tab of this.active().filter((t) => t.kind === 'ccp')) {
+      const info = await Promise.race([
+        tab.page.evaluate(() => window.connect.core.inspect()),
+        new Promise<null>((r) => setTimeout(() => r(null), READ_TIMEOUT_MS)),
+      ]).catch(() => null);
+      if (info) return info;
+    }
+    return null;
   }
 
   /** What a tab holds now, or null when it does not answer in time. */
