@@ -8,8 +8,10 @@ import { launchChromium, startBackendProcess, type BackendProcess } from '../e2e
 import { BENCH_DIST, BENCH_WORKER_FILE } from './webpack.config';
 
 import { TARGET_HEADER } from '../shared/cti';
+import { SHARED_WORKER_NAME } from '../client/sharedworker/shared-worker';
 export { ROOT } from '../e2e/fixtures/processes';
-export const BENCH_WORKER_NAME = 'connect-sync-v1:bench';
+/** Its own worker (URL and name), so a bench tab never meets a product worker. */
+export const BENCH_WORKER_NAME = `${SHARED_WORKER_NAME}:bench`;
 
 export function now(): number {
   return performance.timeOrigin + performance.now();

@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
+import { SHARED_WORKER_NAME } from '../client/sharedworker/shared-worker';
 import { CRM_PORT } from '../playwright.config';
 import {
   test, expect, expectConsistent, freezeTab, recordEvents, recordedEvents, resumeTab, tabState, trySetState, waitForAgent,
@@ -119,8 +120,8 @@ test('hostile messages to the SharedWorker get errors and do not disturb other t
   await hostile.goto('/favicon.ico').catch(() => undefined);
   await hostile.goto('/ccp');
   await waitForAgent(hostile);
-  const answers = await hostile.evaluate(async () => {
-    const w = new SharedWorker('/connect-shared-worker.js', { name: 'connect-sync-v1' });
+  const answers = await hostile.evaluate(async (name) => {
+    const w = new SharedWorker('/connect-shared-worker.js', { name });
     const port = w.port;
     port.start();
     const replies: unknown[] = [];
@@ -139,7 +140,7 @@ test('hostile messages to the SharedWorker get errors and do not disturb other t
     port.postMessage({ id: '7', type: 'CONSTRUCT', path: ['hello', 'constructor'], argumentList: [{ type: 'RAW', value: 'self.__pwned = 1' }] });
     await new Promise((r) => setTimeout(r, 1500));
     return replies.map((r) => JSON.stringify(r).slice(0, 300));
-  });
+  }, SHARED_WORKER_NAME);
   // Each Comlink call got an answer, and none of them did anything.
   expect(answers.join('\n')).not.toMatch(/"isMaster"|"welcome"|"engineId"/);
   expect(answers.filter((a) => a.includes('refused'))).toHaveLength(3); // engine.stop, constructor walks

@@ -4,9 +4,8 @@
  * not exist (#12); now the epoch is checked against the leader lock and the IndexedDB counter first.
  */
 import type { Page } from '@playwright/test';
+import { BROADCAST_CHANNEL_NAME as CHANNEL } from '../shared/broadcast-protocol';
 import { test, expect, expectConsistent, setState, withoutSharedWorker } from './fixtures';
-
-const CHANNEL = 'connect-sync:v1';
 
 interface Info { transport: string; epoch?: number; leader?: boolean }
 

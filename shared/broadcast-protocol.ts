@@ -16,11 +16,14 @@
  */
 import type { ComlinkMessage, Holds, SameValues, Verb } from './envelope';
 
+// The channel and both locks carry `PROTOCOL_VERSION` (as the SharedWorker's name does; `client/wire-names.test.ts`
+// holds them to it): after an incompatible change, a new tab must neither follow an old leader it cannot understand
+// (same lock, other channel) nor hear one (same channel). The epoch counter below stays shared: it only grows.
 /** The lock whose holder is the leader. */
-export const LEADER_LOCK_NAME = 'connect-sync:leader';
+export const LEADER_LOCK_NAME = 'connect-sync:v1:leader';
 /** Taken with `ifAvailable` by a tab about to steal leadership, so that only one tab steals from a silent leader. */
-export const STEAL_GUARD_LOCK_NAME = 'connect-sync:leader-steal';
-/** The one channel of the fallback. Versioned like the SharedWorker's name: bump on an incompatible change. */
+export const STEAL_GUARD_LOCK_NAME = 'connect-sync:v1:leader-steal';
+/** The one channel of the fallback. */
 export const BROADCAST_CHANNEL_NAME = 'connect-sync:v1';
 /** The epoch counter lives in a database of its own (idb-keyval `createStore(LEADER_DB_NAME, LEADER_STORE_NAME)`),
  * so that no engine's state or log write — possibly held open by a frozen or hung tab — can delay an election. */

@@ -7,7 +7,8 @@
  */
 import type { AgentData } from './cti';
 
-/** Bumped on any incompatible change; the engine refuses a `hello` with another version (typed error). */
+/** Bumped on any incompatible change; the engine refuses a `hello` with another version (typed error). The
+ * SharedWorker's name, the fallback's channel and its locks carry it, and move with it (`client/wire-names.test.ts`). */
 export const PROTOCOL_VERSION = 1;
 
 /** Largest message (in UTF-16 code units of its JSON) the engine accepts from a tab. A snapshot with 20 contacts is

@@ -53,7 +53,7 @@ interface Waiting {
 /**
  * @example
  * const delegated = await ParentLocks.connect(windowParentPort(parentOrigin));
- * if (delegated) await delegated.locks.request('connect-sync:leader', {}, async () => lead());
+ * if (delegated) await delegated.locks.request(LEADER_LOCK_NAME, {}, async () => lead());
  */
 export class ParentLocks implements LocksLike {
   private readonly session = randomId();

@@ -10,8 +10,9 @@ import {
 } from '../../shared/protocol';
 import { withDeadline, type Transport } from '../tab/transport';
 
-/** The worker's name is part of its identity (URL + name): tabs of one origin meet in one worker. Bump the suffix
- * on an incompatible protocol change so old and new tabs do not share a worker. */
+/** The worker's name is part of its identity (URL + name): tabs of one origin meet in one worker. Its suffix is
+ * `PROTOCOL_VERSION` (`client/wire-names.test.ts`), so after an incompatible change old and new tabs do not share a
+ * worker: an old tab's worker outlives a deploy for as long as that tab stays open. */
 export const SHARED_WORKER_NAME = 'connect-sync-v1';
 
 /** How long a new SharedWorker may take to answer `hello` before we call it unavailable and fall back. Cold start
