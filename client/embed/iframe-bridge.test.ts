@@ -17,7 +17,7 @@ function pageAndFrame() {
   const target = new EventTarget();
   const g = globalThis as unknown as Record<string, unknown>;
   const saved = { addEventListener: g.addEventListener, removeEventListener: g.removeEventListener, window: g.window };
-  const state = { frameAlive: true, toCrm: [] as unknown[] };
+  const state = { frameAlive: true, toCrm: [] as unknown[], toFrame: [] as unknown[] };
   const deliver = (data: unknown, source: object, origin: string) => setTimeout(() => {
     const e = new Event('message') as MessageEvent;
     Object.defineProperties(e, { data: { value: structuredClone(data) }, source: { value: source }, origin: { value: origin } });
@@ -33,6 +33,7 @@ function pageAndFrame() {
   const frameWin = {
     postMessage(data: unknown, origin: string) {
       assert.equal(origin, CCP, 'the page posts to the exact CCP origin');
+      state.toFrame.push(data);
       if (state.frameAlive) deliver(data, parentWin, CRM);
     },
   };
@@ -144,6 +145,26 @@ describe('the iframe bridge: Comlink between the CRM page and the CCP frame', ()
     const open = bridge.post({ type: 'inspect' } as unknown as Up, 10_000);
     bridge.close();
     await assert.rejects(open, (e: WireError) => e.type === ErrorType.NOT_CONNECTED);
+  });
+
+  test('a call the dead frame never answered is settled in Comlink too, so nothing of it stays behind', async () => {
+    // Comlink keeps each call's resolver until an answer with its id arrives, and a dead frame sends none: without a
+    // settling answer, every request the CRM makes while its frame is dead stays in Comlink for the page's life.
+    const { w, bridge } = setUp();
+    await bridge.connect(hello(TabRole.CRM), () => undefined);
+    w.state.frameAlive = false;
+    const heard: { id?: string; type?: string; name?: string; value?: { value?: WireError } }[] = [];
+    (bridge as unknown as { end: EventTarget }).end.addEventListener('message', (e) => heard.push((e as MessageEvent).data));
+    const sentFrom = w.state.toFrame.length;
+    await assert.rejects(bridge.post({ type: 'inspect' } as unknown as Up, 30), (e: WireError) => e.type === ErrorType.TIMEOUT);
+    const open = bridge.post({ type: 'inspect' } as unknown as Up, 10_000);
+    bridge.close();
+    await assert.rejects(open, (e: WireError) => e.type === ErrorType.NOT_CONNECTED);
+    const calls = w.state.toFrame.slice(sentFrom) as { type: string; call: { id: string } }[];
+    assert.equal(calls.length, 2);
+    const settled = calls.map((c) => heard.find((h) => h.id === c.call.id));
+    assert.deepEqual(settled.map((h) => [h?.type, h?.name, h?.value?.value?.type]),
+      [['HANDLER', 'throw', ErrorType.TIMEOUT], ['HANDLER', 'throw', ErrorType.NOT_CONNECTED]]);
   });
 
   test('a page repeating hello is throttled with a typed error', async () => {

@@ -7,6 +7,7 @@
 import * as Comlink from 'comlink';
 import type { PostResult } from '../../shared/endpoint';
 import type { ComlinkMessage } from '../../shared/envelope';
+import { thrownReply } from '../../shared/comlink-guard';
 import { RelayedEndpoint } from '../../shared/relayed-endpoint';
 import { receiveDown, validateWelcome } from '../../shared/validate-down';
 import { ErrorType, TransportKind, wireError, type Down, type Hello, type Up, type Welcome, type WireError } from '../../shared/protocol';
@@ -21,10 +22,15 @@ export const FRAME_READY_TIMEOUT_MS = 60_000;
 export class IframeBridgeTransport implements Transport {
   readonly kind = TransportKind.IFRAME;
   /** Our end of the Comlink conversation with the frame, and the proxy calling through it. */
-  private readonly end = new RelayedEndpoint((call) =>
-    this.postToFrame({ source: BRIDGE_SOURCE, type: BridgeType.CALL, call: call as ComlinkMessage }));
+  private readonly end = new RelayedEndpoint((call) => {
+    this.lastCallId = (call as ComlinkMessage).id;
+    this.postToFrame({ source: BRIDGE_SOURCE, type: BridgeType.CALL, call: call as ComlinkMessage });
+  });
   private readonly remote = Comlink.wrap<BridgeSurface>(this.end);
-  /** Rejecters of the calls still open: `close` ends them at once (Comlink's own promises would wait forever). */
+  /** The id of the Comlink call last sent (Comlink sends in the same turn as the call is made). */
+  private lastCallId: string | undefined;
+  /** The calls still open, each with its ender: `close` ends them at once (Comlink's own promises would wait
+   * forever). */
   private readonly open = new Set<(e: WireError) => void>();
   private ready: Promise<void>;
   private markReady!: () => void;
@@ -80,16 +86,28 @@ export class IframeBridgeTransport implements Transport {
     this.open.clear();
   }
 
-  /** A call on the frame's surface, ended by its deadline or by `close`, whichever comes first. */
+  /**
+   * A call on the frame's surface, ended by its deadline or by `close`, whichever comes first. An ended call is
+   * also settled in Comlink, with the same error as a local answer under its id: Comlink keeps a call's resolver
+   * until an answer arrives, and a dead frame never sends one (an answer that does come later finds nothing).
+   */
   private call<T>(start: () => Promise<T>, timeoutMs: number): Promise<T> {
     if (this.closed) return Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'bridge closed'));
+    this.lastCallId = undefined;
+    let answered = false;
     let end!: (e: WireError) => void;
     const answer = new Promise<T>((resolve, reject) => {
       end = reject;
-      start().then(resolve, reject);
+      start().then((v) => { answered = true; resolve(v); }, (e: unknown) => { answered = true; reject(e); });
     });
+    const id = this.lastCallId;
     this.open.add(end);
-    return withDeadline(answer, timeoutMs, 'CCP frame').finally(() => this.open.delete(end));
+    return withDeadline(answer, timeoutMs, 'CCP frame')
+      .catch((e: WireError) => {
+        if (!answered && id !== undefined) this.end.receive(thrownReply(id, e));
+        throw e;
+      })
+      .finally(() => this.open.delete(end));
   }
 
   private postToFrame(msg: BridgeMessage): void {
