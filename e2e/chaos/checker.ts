@@ -6,7 +6,7 @@
 import type { AgentTruth } from '../fixtures/backend';
 import type { BackendProcess } from '../fixtures/processes';
 import type { Timeline } from './timeline';
-import type { Tab, TabView, World } from './world';
+import type { Tab, TabKind, TabView, World } from './world';
 
 /** A live, unfrozen tab lags the backend by one long-poll round trip (milliseconds); 8 s of continuous
  * disagreement is far beyond any legitimate lag, including a backoff after a short fault. */
@@ -55,6 +55,15 @@ export function describe(tab: Pick<Tab, 'alive' | 'frozen'>, view: TabView | nul
 
 export function matches(view: TabView, truth: Truth): boolean {
   return !view.stale && view.stateName === truth.stateName && view.contacts.join(',') === truth.contacts.join(',');
+}
+
+/**
+ * Whether the tabs read after a leader's death all follow a newer leader (the fallback's failover measure). Only our
+ * own tabs count: a genuine tab has no epoch to read (its CCP frame leads in a namespace of its own).
+ */
+export function followedNewLeader(read: { kind: TabKind; view: TabView | null }[], oldEpoch: number): boolean {
+  const ours = read.filter((r) => r.kind === 'ccp');
+  return ours.length > 0 && ours.every(({ view: v }) => v && v.epoch !== null && v.epoch > oldEpoch);
 }
 
 export interface Divergence {

@@ -8,7 +8,7 @@
 import { launchChromium, startBackendProcess } from '../fixtures/processes';
 import { Ledger, runAction } from './actions';
 import { chooseAction } from './choice';
-import { ConsistencyChecker, readTruth } from './checker';
+import { ConsistencyChecker, followedNewLeader, readTruth } from './checker';
 import { crmPortOf, parseOptions, Rng, type ChaosOptions } from './options';
 import { eventCount, readStreamRecord, streamProblems } from './streams';
 import { startCrmServer } from '../../backend/crm-server';
@@ -169,8 +169,9 @@ class ChaosRun {
   private async measureFailover(oldEpoch: number, t0: number): Promise<void> {
     const deadline = t0 + 20_000;
     while (Date.now() < deadline) {
-      const views = await Promise.all(this.world.active().map((t) => this.world.read(t)));
-      if (views.length && views.every((v) => v && v.epoch !== null && v.epoch > oldEpoch)) {
+      const tabs = this.world.active();
+      const views = await Promise.all(tabs.map((t) => this.world.read(t)));
+      if (followedNewLeader(tabs.map((t, i) => ({ kind: t.kind, view: views[i]! })), oldEpoch)) {
         const ms = Date.now() - t0;
         this.failovers.push({ atMs: t0 - this.timeline.start, ms });
         this.timeline.add('failover', `new leader after ${ms} ms`);
