@@ -63,8 +63,12 @@ class KeepReadable {
   }
 }
 
+/** The script build's entry: `client/public-path.ts` first (where its chunks are), then the library it exports. */
+const libraryEntry = ['client/public-path.ts', 'client/index.ts'].map((f) => path.resolve(root, f));
+
 const library: Configuration = {
-  ...base('library', 'web', { 'connect-streams': 'client/index.ts', 'connect-streams-min': 'client/index.ts' }, 'tsconfig.page.json'),
+  ...base('library', 'web', {}, 'tsconfig.page.json'),
+  entry: { 'connect-streams': libraryEntry, 'connect-streams-min': libraryEntry },
   output: {
     path: dist,
     filename: '[name].js',
@@ -73,9 +77,8 @@ const library: Configuration = {
     // A split chunk's id changes with its content: remove the previous build's, or dist/ (and the footprint measured
     // from it) keeps stale ones. Only those: the other compilations and tsc write beside this one into dist/.
     clean: { keep: (file: string) => !/^connect-\d+\.js(\.map|\.LICENSE\.txt)?$/.test(file) },
-    // Chunks load from beside the script that loaded the library (`document.currentScript`): a CRM that loads
-    // `connect-streams.js` from the CCP origin loads them from there too.
-    publicPath: 'auto',
+    // Chunks load from beside the script that loaded the library, set at run time by `client/public-path.ts`.
+    publicPath: '',
     chunkLoadTimeout: CHUNK_LOAD_TIMEOUT_MS,
     uniqueName: 'connect-sync-library',
     library: { name: 'connect', type: 'umd', export: 'connect' },

@@ -15,6 +15,7 @@ import { currentSession, renewSession, type TabSession } from './session';
 import type { Transport, TransportInfo } from './transport';
 import type { HostLocks } from '../../shared/engine-host';
 import type { TrustedOrigins } from './url-policy';
+import { scriptBase } from './script-base';
 
 export interface InitSharedWorkerOptions {
   /** URL of `connect-shared-worker.js`. Default: from the npm package, the file the app's bundler emitted for it (the
@@ -35,9 +36,6 @@ export interface InitSharedWorkerOptions {
   engineUrl?: string;
 }
 
-/** Where this library was loaded from, so the worker is found beside it (a CRM loads us cross-origin). */
-const scriptBase: string | null = typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement
-  && document.currentScript.src ? new URL('.', document.currentScript.src).href : null;
 
 /** The worker as the app's bundler emitted it: set once by the ESM entry (`client/module.ts`) as it loads, before
  * any init; absent in the UMD build. A load-time fact, not part of any session. */
