@@ -6,7 +6,7 @@
 import type { Page } from '@playwright/test';
 import {
   test, expect, expectConsistent, recordEvents, recordedEvents, tabState, waitForAgent, closeTab, crashTab, freezeTab,
-  resumeTab, setState, withoutSharedWorker, type BackendControl,
+  resumeTab, setState, trySetState, withoutSharedWorker, type BackendControl,
 } from './fixtures';
 
 interface Info { transport: string; epoch?: number; leader?: boolean }
@@ -180,6 +180,26 @@ test.describe('without SharedWorker', () => {
     await expect.poll(async () => (await tabState(survivors[0]!)).data?.snapshot.contacts[0]?.state.type).toBe('connected');
     await expectConsistent(survivors, { contacts: 1 });
     await expectOnePollerAtATime(backend);
+  });
+
+  test('an action taken on the persisted state, before the tab\'s engine answers, waits for it and goes through', async ({ openTabs, backend }) => {
+    // A new tab renders the persisted state (and raises connect.agent) at once; here its engine cannot answer for ~2 s
+    // (the leader is frozen until the new tab steals the lock). The action used to fail at once: NotConnectedError.
+    const [first] = await openTabs(1);
+    await expect.poll(() => first!.evaluate(() => indexedDB.databases().then((d) => d.length)), { message: 'state persisted' })
+      .toBeGreaterThan(0);
+    await first!.waitForTimeout(500); // the engine's coalesced write (250 ms) has landed
+    const wake = await suspendTab(first!);
+    try {
+      const [late] = await openTabs(1, '/ccp', { waitForAgent: false });
+      await late!.waitForFunction(() => window.connect?.core?.getState().stale === true, undefined, { timeout: 10_000 });
+      expect(await late!.evaluate(() => window.connect.core.getTransportInfo()?.epoch ?? null), 'not yet welcomed').toBeNull();
+      expect(await trySetState(late!, 'Lunch')).toBe('ok');
+      expect((await backend.agent('agent1')).state.name).toBe('Lunch');
+      await expectConsistent([late!], { stateName: 'Lunch' });
+    } finally {
+      await wake();
+    }
   });
 
   test('a frozen leader is replaced; when it wakes up it does not act as leader', async ({ openTabs, backend }) => {

@@ -1,8 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DownType, TAB_LOCK_PREFIX, TransportKind, type Down, type Hello, type Up, type Welcome } from '../../shared/protocol';
+import {
+  DownType, ErrorType, MasterMethod, TAB_LOCK_PREFIX, TransportKind, UpType, type Down, type Hello, type Up, type Welcome, type WireError,
+} from '../../shared/protocol';
 import type { PostResult } from '../../shared/endpoint';
-import { EngineLink, type LinkSink } from './engine-link';
+import { EngineLink, REQUEST_MARGIN_MS, type LinkSink } from './engine-link';
 import { TabEvent } from '../../shared/tab-events';
 import { FakeLockManager } from '../../testing/client/fake-locks';
 import type { Transport } from './transport';
@@ -117,5 +119,73 @@ describe('EngineLink: a stolen liveness lock', { timeout: TEST_DEADLINE_MS }, ()
     assert.equal(locks.holderOf(`${TAB_LOCK_PREFIX}t3`), undefined);
     assert.deepEqual(locks.query().pending, []);
     assert.deepEqual(s.errors, []);
+  });
+});
+
+/** A transport whose engine welcomes the tab only when `open()` is called, and refuses posts until then (as the
+ * transport chooser does while it picks a transport). */
+class SlowTransport implements Transport {
+  readonly kind = TransportKind.SHARED_WORKER;
+  readonly posted: Up[] = [];
+  private connected = false;
+  private welcomeNow: (() => void) | null = null;
+
+  connect(hello: Hello): Promise<Welcome> {
+    return new Promise((resolve) => {
+      this.welcomeNow = () => {
+        this.connected = true;
+        resolve({ tabId: hello.tabId, engineId: 'e1', tabCount: 1, transport: this.kind, state: { type: DownType.STATE, version: 1, data: null, skew: 0 } });
+      };
+    });
+  }
+
+  open(): void { this.welcomeNow?.(); }
+
+  async post(msg: Up): Promise<PostResult> {
+    if (!this.connected) throw { type: ErrorType.NOT_CONNECTED, message: 'transport is not connected' };
+    this.posted.push(msg);
+    return { type: DownType.RESPONSE, requestId: (msg as { requestId?: string }).requestId, ok: true, data: 'done' } as unknown as PostResult;
+  }
+
+  send(): void {}
+  close(): void {}
+}
+
+describe('EngineLink: calls made while it connects', { timeout: TEST_DEADLINE_MS }, () => {
+  // A page renders the persisted state (and `connect.agent` fires on it) before the engine's welcome: an action taken
+  // in that callback used to fail at once with NotConnectedError.
+  test('a request made before the welcome waits for it, then goes through', async () => {
+    const transport = new SlowTransport();
+    const link = new EngineLink({ transport, sink: sink(), holdLock: false });
+    try {
+      const connecting = link.connect();
+      const answer = link.request('putAgentState', { state: 'Available' });
+      const master = link.master(MasterMethod.CHECK, 'softphone').catch((e: WireError) => e.type);
+      link.broadcast('crm::hello');
+      await settle();
+      assert.equal(transport.posted.length, 0, 'nothing is posted before the welcome');
+      transport.open();
+      await connecting;
+      assert.equal(await answer, 'done');
+      await master;
+      assert.deepEqual(transport.posted.map((m) => m.type), [UpType.REQUEST, UpType.MASTER, UpType.BROADCAST], 'in the order made');
+    } finally {
+      link.close();
+    }
+  });
+
+  test('the wait has the call\'s deadline; closing the link ends it with NotConnectedError', async () => {
+    const transport = new SlowTransport();
+    const link = new EngineLink({ transport, sink: sink(), holdLock: false });
+    void link.connect().catch(() => undefined);
+    const inspect = link.inspect();
+    link.close();
+    await assert.rejects(inspect, (e: WireError) => e.type === ErrorType.NOT_CONNECTED);
+    const late = new EngineLink({ transport: new SlowTransport(), sink: sink(), holdLock: false });
+    void late.connect().catch(() => undefined);
+    const started = Date.now();
+    await assert.rejects(late.request('putAgentState', {}, { timeoutMs: 50 }), (e: WireError) => e.type === ErrorType.TIMEOUT);
+    assert.ok(Date.now() - started < REQUEST_MARGIN_MS + 1_000, 'the request\'s own deadline (plus its margin) bounds the wait');
+    late.close();
   });
 });

@@ -15,7 +15,7 @@ import {
 import { Keepalive } from './keepalive';
 import type { HostLocks } from '../../shared/engine-host';
 import { holdTabLock, type HeldLock } from './liveness';
-import { randomId, type Transport } from './transport';
+import { randomId, withDeadline, type Transport } from './transport';
 import { toWireError } from '../../shared/errors';
 
 /** The engine answers a request within its own deadline (30 s by default); the tab waits that long plus this
@@ -63,6 +63,10 @@ export class EngineLink {
   private closed = false;
   /** Aborts a wait for the tab's lock (re-taking a stolen one) when the link closes. */
   private readonly lockWait = new AbortController();
+  /** Resolves once `connect` has settled (welcomed or failed) or the link closed. A call made before (e.g. from a
+   * `connect.agent` callback raised on the persisted state) waits for it, within its own deadline. */
+  private settled!: () => void;
+  private readonly connecting = new Promise<void>((resolve) => { this.settled = resolve; });
 
   constructor(private readonly options: EngineLinkOptions) {
     this.tabId = options.tabId ?? randomId();
@@ -78,6 +82,14 @@ export class EngineLink {
 
   /** Connects; resolves with the welcome (its state already handed to the sink). */
   async connect(): Promise<Welcome> {
+    try {
+      return await this.open();
+    } finally {
+      this.settled();
+    }
+  }
+
+  private async open(): Promise<Welcome> {
     if (this.options.holdLock !== false) {
       const locks = this.options.locks ? await this.options.locks() : (globalThis.navigator as Navigator | undefined)?.locks;
       this.lock = await this.takeLock(locks);
@@ -199,6 +211,7 @@ export class EngineLink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.settled();
     this.lockWait.abort();
     this.keepalive?.stop();
     this.options.transport.send({ type: UpType.BYE });
@@ -206,8 +219,10 @@ export class EngineLink {
     this.lock?.release();
   }
 
-  private post(msg: Up, timeoutMs: number): Promise<PostResult> {
-    if (this.closed) return Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'the connection to the engine is closed'));
+  /** Posts once the engine has welcomed the tab (a wait for the welcome has the call's deadline too). */
+  private async post(msg: Up, timeoutMs: number): Promise<PostResult> {
+    if (!this.welcome) await withDeadline(this.connecting, timeoutMs, 'the engine');
+    if (this.closed || !this.welcome) throw wireError(ErrorType.NOT_CONNECTED, 'The tab is not connected to the engine');
     return this.options.transport.post(msg, timeoutMs).catch((e: unknown) => { throw toWireError(e); });
   }
 
