@@ -30,10 +30,6 @@ function refusal(id: unknown, detail: string): unknown {
   };
 }
 
-/** Comlink's wire format for a thrown plain object: the caller's promise rejects with exactly `error`. */
-export function thrownReply(id: string, error: { type: string; message: string }): unknown {
-  return { id, type: 'HANDLER', name: 'throw', value: { isError: false, value: error } };
-}
 
 /**
  * @example

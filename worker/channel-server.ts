@@ -15,7 +15,8 @@ import type { EngineEndpoint, PushCallback } from '../shared/endpoint';
 import type { ComlinkMessage } from '../shared/envelope';
 import { RelayedEndpoint } from '../shared/relayed-endpoint';
 import { ErrorType, wireError, type Hello, type Up } from '../shared/protocol';
-import { guardPort, thrownReply } from '../shared/comlink-guard';
+import { guardPort } from '../shared/comlink-guard';
+import { thrownReply } from '../shared/comlink-reply';
 
 export interface ChannelServerOptions {
   /** A fresh endpoint of the engine; `onRelease` runs when the engine drops the tab or a later hello replaces it. */

@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import type { PostResult } from '../../shared/endpoint';
 import type { ComlinkMessage } from '../../shared/envelope';
-import { thrownReply } from '../../shared/comlink-guard';
+import { thrownReply } from '../../shared/comlink-reply';
 import { RelayedEndpoint } from '../../shared/relayed-endpoint';
 import { receiveDown, validateWelcome } from '../../shared/validate-down';
 import { ErrorType, TransportKind, wireError, type Down, type Hello, type Up, type Welcome, type WireError } from '../../shared/protocol';

@@ -20,7 +20,8 @@ import {
 } from './bridge-protocol';
 import type { ComlinkMessage } from '../../shared/envelope';
 import { RelayedEndpoint } from '../../shared/relayed-endpoint';
-import { guardPort, thrownReply } from '../../shared/comlink-guard';
+import { guardPort } from '../../shared/comlink-guard';
+import { thrownReply } from '../../shared/comlink-reply';
 import { type Transport } from '../tab/transport';
 import { toWireError } from '../../shared/errors';
 
