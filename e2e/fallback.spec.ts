@@ -202,6 +202,26 @@ test.describe('without SharedWorker', () => {
     }
   });
 
+  test('a follower frozen for less than the delivery deadline gets every change made meanwhile', async ({ openTabs }) => {
+    // The freeze pauses the page in the debugger, and this Chromium drops the BroadcastChannel messages that arrive
+    // meanwhile (a MessagePort queues them). The follower used to keep the older version until the next change; the
+    // engine's ACK now carries its version, and a tab behind it asks for the whole state.
+    const tabs = await openTabs(3);
+    const { leader } = await singleLeader(tabs);
+    const follower = tabs.find((t) => t !== leader)!;
+    const start = (await tabState(leader)).data!.snapshot.state.name;
+    await freezeTab(follower);
+    try {
+      // Two changes that end where they started: only the version tells whether the follower got them.
+      await setState(leader, start === 'Lunch' ? 'Training' : 'Lunch');
+      await setState(leader, start);
+      await expectConsistent(tabs.filter((t) => t !== follower), { stateName: start });
+    } finally {
+      await resumeTab(follower);
+    }
+    await expectConsistent(tabs, { stateName: start });
+  });
+
   test('a frozen leader is replaced; when it wakes up it does not act as leader', async ({ openTabs, backend }) => {
     const tabs = await openTabs(4);
     const { leader, epoch } = await singleLeader(tabs);

@@ -252,6 +252,10 @@ export interface Acknowledge {
   type: DownType.ACKNOWLEDGE;
   tabId: string;
   seq: number;
+  /** The engine's state version as it answered. The ACK travels behind every delivery made before it, so a tab that
+   * holds an older version lost a message on the way (a BroadcastChannel drops what arrives while the page is paused
+   * in the debugger) and asks for the whole state. */
+  version?: number;
 }
 
 export type Response =

@@ -44,7 +44,8 @@ const RULES: Record<DownType, Rule[]> = {
     // The engine's derived events; each entry is checked against the two states as the tab applies it (client/api/state.ts).
     ['events', optional(Array.isArray), 'an array'],
   ],
-  [DownType.ACKNOWLEDGE]: [['tabId', isText(MAX_ID_CHARS), 'an id'], ['seq', isInt(0), 'an integer from 0']],
+  [DownType.ACKNOWLEDGE]: [['tabId', isText(MAX_ID_CHARS), 'an id'], ['seq', isInt(0), 'an integer from 0'],
+    ['version', optional(isInt(0, MAX_STATE_VERSION)), `an integer from 0 to ${MAX_STATE_VERSION}`]],
   [DownType.RESPONSE]: [
     ['requestId', optional((v) => typeof v === 'string' && v.length <= MAX_ID_CHARS), 'an id'],
     ['ok', isBool, 'a boolean'],

@@ -8,8 +8,8 @@ export function eventJson(event: string, data?: unknown): string {
   return JSON.stringify(msg);
 }
 
-export function ackJson(tabId: string, seq: number): string {
-  const msg: Acknowledge = { type: DownType.ACKNOWLEDGE, tabId, seq };
+export function ackJson(tabId: string, seq: number, version: number): string {
+  const msg: Acknowledge = { type: DownType.ACKNOWLEDGE, tabId, seq, version };
   return JSON.stringify(msg);
 }
 

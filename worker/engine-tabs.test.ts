@@ -13,13 +13,14 @@ describe('Engine: tabs', () => {
   beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: NOW }));
   afterEach(() => mock.timers.reset());
 
-  test('SYNCHRONIZE is acknowledged to that tab only, with its id and seq', async () => {
+  test('SYNCHRONIZE is acknowledged to that tab only, with its id, seq and the engine\'s version', async () => {
     const h = harness();
     const a = await h.connect(new FakeTab('a'));
     const b = await h.connect(new FakeTab('b'));
     await advance(mock.timers, 1_000);
     assert.equal(await h.engine.handle('a', { type: 'synchronize', seq: 7 }), undefined);
-    assert.deepEqual(a.ofType(DownType.ACKNOWLEDGE), [{ type: DownType.ACKNOWLEDGE, tabId: 'a', seq: 7 }]);
+    const version = h.engine.state.version;
+    assert.deepEqual(a.ofType(DownType.ACKNOWLEDGE), [{ type: DownType.ACKNOWLEDGE, tabId: 'a', seq: 7, version }]);
     assert.deepEqual(b.ofType(DownType.ACKNOWLEDGE), []);
     const info = h.engine.inspect().tabs.find((t) => t.tabId === 'a')!;
     assert.equal(info.lastSynchronize, NOW + 1_000);

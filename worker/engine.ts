@@ -265,7 +265,7 @@ export class Engine {
         return undefined;
       case UpType.SYNCHRONIZE:
         tab.lastSynchronize = this.now();
-        this.hub.send(tab.tabId, ackJson(tab.tabId, msg.seq));
+        this.hub.send(tab.tabId, ackJson(tab.tabId, msg.seq, this.state.version));
         tab.lastAcknowledge = this.now();
         return undefined;
       case UpType.REQUEST:

@@ -28,7 +28,7 @@ describe('createTabEndpoint', () => {
     assert.ok('error' in refused && /already speaks for tab a/.test(refused.error.message));
     assert.deepEqual(h.engine.inspect().tabs.map((t) => t.tabId), ['a']);
     await ep.post({ type: UpType.SYNCHRONIZE, seq: 3 });
-    assert.deepEqual(a.ofType(DownType.ACKNOWLEDGE), [{ type: DownType.ACKNOWLEDGE, tabId: 'a', seq: 3 }]);
+    assert.deepEqual(a.ofType(DownType.ACKNOWLEDGE), [{ type: DownType.ACKNOWLEDGE, tabId: 'a', seq: 3, version: h.engine.state.version }]);
   });
 
   test('concurrent hellos for two ids: one wins', async () => {

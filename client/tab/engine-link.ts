@@ -60,6 +60,8 @@ export class EngineLink {
   private lock: HeldLock | null = null;
   private keepalive: Keepalive | null = null;
   private resyncing = false;
+  /** The version of the last state the tab applied: an ACK from a later one means a delivery was lost. */
+  private version = -1;
   private closed = false;
   /** Aborts a wait for the tab's lock (re-taking a stolen one) when the link closes. */
   private readonly lockWait = new AbortController();
@@ -105,7 +107,7 @@ export class EngineLink {
     }, (msg) => this.onDown(msg), (w) => this.rewelcome(w), (error) => this.options.sink.event(TabEvent.LINK_ERROR, error));
     const welcome = checkedWelcome(answer);
     this.welcome = welcome;
-    this.options.sink.state(welcome.state, welcome.engineId);
+    this.state(welcome.state);
     this.options.sink.event(EventType.UPDATE_CONNECTED_CCPS, { length: welcome.tabCount });
     this.startKeepalive();
     return welcome;
@@ -147,7 +149,7 @@ export class EngineLink {
     }
     const welcome = checked.value;
     this.welcome = welcome;
-    this.options.sink.state(welcome.state, welcome.engineId);
+    this.state(welcome.state);
     this.options.sink.event(EventType.UPDATE_CONNECTED_CCPS, { length: welcome.tabCount });
   }
 
@@ -246,16 +248,23 @@ export class EngineLink {
     this.keepalive.start();
   }
 
+  /** Hands a state to the tab; a delta that does not follow the tab's version makes it ask for the whole state. */
+  private state(msg: StateFull | StateDelta): void {
+    const outcome = this.options.sink.state(msg, this.welcome?.engineId ?? '');
+    if (outcome === 'applied') this.version = msg.version;
+    else if (outcome === 'gap') this.resync();
+  }
+
   private onDown(msg: Down): void {
     switch (msg.type) {
       case DownType.STATE:
-      case DownType.DELTA: {
-        const outcome = this.options.sink.state(msg, this.welcome?.engineId ?? '');
-        if (outcome === 'gap') this.resync();
+      case DownType.DELTA:
+        this.state(msg);
         return;
-      }
       case DownType.ACKNOWLEDGE:
-        if (msg.tabId === this.tabId) this.keepalive?.acknowledged(msg.seq);
+        if (msg.tabId !== this.tabId) return;
+        this.keepalive?.acknowledged(msg.seq);
+        if ((msg.version ?? -1) > this.version) this.resync();
         return;
       case DownType.EVENT:
         this.options.sink.event(msg.event, msg.data);

@@ -50,7 +50,8 @@ export async function readTruth(backend: BackendProcess, username: string): Prom
 /** What a tab held, for a report: its state, contacts and version, or why it gave no view. */
 export function describe(tab: Pick<Tab, 'alive' | 'frozen'>, view: TabView | null): string {
   if (!view) return !tab.alive ? '(closed)' : tab.frozen ? '(frozen)' : '(no answer in time)';
-  return `${view.stateName} [${view.contacts.join(' ')}] v${view.version}${view.stale ? ' stale' : ''}`;
+  const epoch = view.epoch === null ? '' : ` epoch ${view.epoch}${view.leader ? ' (leader)' : ''}`;
+  return `${view.stateName} [${view.contacts.join(' ')}] v${view.version}${view.stale ? ' stale' : ''}${epoch}`;
 }
 
 export function matches(view: TabView, truth: Truth): boolean {
@@ -147,7 +148,7 @@ export class ConsistencyChecker {
       problem = bad.length
         ? `tabs ${bad.map((t) => t.id).join(',')} differ from the backend (${truth.stateName} [${truth.contacts.join(' ')}] `
           + `v${truth.version}); they hold: ${tabs.map((t, i) => `tab ${t.id} ${describe(t, views[i] ?? null)}`).join('; ')}`
-        : `tabs hold different versions: ${[...versions].join(',')}`;
+        : `tabs hold different versions: ${tabs.map((t, i) => `tab ${t.id} ${describe(t, views[i] ?? null)}`).join('; ')}`;
       await new Promise((r) => setTimeout(r, 500));
     }
     return problem;
