@@ -35,13 +35,14 @@ function typescript(pageConfig: string): NonNullable<Configuration['module']>['r
   ];
 }
 
-export function base(name: string, target: 'web' | 'webworker', entry: Record<string, string>, tsconfig: string): Configuration {
+/** `entry`: per bundle, its file, or its files in the order they run (the last one's exports are the bundle's). */
+export function base(name: string, target: 'web' | 'webworker', entry: Record<string, string | string[]>, tsconfig: string): Configuration {
   return {
     name,
     mode: 'production',
     target,
     devtool: 'source-map',
-    entry: Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, path.resolve(root, v)])),
+    entry: Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, typeof v === 'string' ? path.resolve(root, v) : v.map((f) => path.resolve(root, f))])),
     output: { path: dist, filename: '[name].js', uniqueName: `connect-sync-${name}` },
     resolve: { extensions: ['.ts', '.js'] },
     performance: { hints: false },
@@ -64,11 +65,10 @@ class KeepReadable {
 }
 
 /** The script build's entry: `client/public-path.ts` first (where its chunks are), then the library it exports. */
-const libraryEntry = ['client/public-path.ts', 'client/index.ts'].map((f) => path.resolve(root, f));
+const libraryEntry = ['client/public-path.ts', 'client/index.ts'];
 
 const library: Configuration = {
-  ...base('library', 'web', {}, 'tsconfig.page.json'),
-  entry: { 'connect-streams': libraryEntry, 'connect-streams-min': libraryEntry },
+  ...base('library', 'web', { 'connect-streams': libraryEntry, 'connect-streams-min': libraryEntry }, 'tsconfig.page.json'),
   output: {
     path: dist,
     filename: '[name].js',

@@ -87,24 +87,24 @@ export class IframeBridgeTransport implements Transport {
   }
 
   /**
-   * A call on the frame's surface, ended by its deadline or by `close`, whichever comes first. An ended call is
+   * A call on the frame's surface, ended by its deadline or by `close`, whichever comes first. A failed call is
    * also settled in Comlink, with the same error as a local answer under its id: Comlink keeps a call's resolver
-   * until an answer arrives, and a dead frame never sends one (an answer that does come later finds nothing).
+   * until an answer arrives, and a dead frame never sends one. Comlink drops a resolver once it has answered, so a
+   * local answer after the frame's (or the frame's after a local one) finds nothing.
    */
   private call<T>(start: () => Promise<T>, timeoutMs: number): Promise<T> {
     if (this.closed) return Promise.reject(wireError(ErrorType.NOT_CONNECTED, 'bridge closed'));
     this.lastCallId = undefined;
-    let answered = false;
     let end!: (e: WireError) => void;
     const answer = new Promise<T>((resolve, reject) => {
       end = reject;
-      start().then((v) => { answered = true; resolve(v); }, (e: unknown) => { answered = true; reject(e); });
+      start().then(resolve, reject);
     });
     const id = this.lastCallId;
     this.open.add(end);
     return withDeadline(answer, timeoutMs, 'CCP frame')
       .catch((e: WireError) => {
-        if (!answered && id !== undefined) this.end.receive(thrownReply(id, e));
+        if (id !== undefined) this.end.receive(thrownReply(id, e));
         throw e;
       })
       .finally(() => this.open.delete(end));

@@ -145,10 +145,11 @@ export class ConsistencyChecker {
       // Genuine tabs have no version to compare; they must match the truth like the others.
       const versions = new Set(views.filter((v) => v && v.version !== null).map((v) => v!.version));
       if (bad.length === 0 && versions.size <= 1) return null;
+      const held = tabs.map((t, i) => `tab ${t.id} ${describe(t, views[i] ?? null)}`).join('; ');
       problem = bad.length
         ? `tabs ${bad.map((t) => t.id).join(',')} differ from the backend (${truth.stateName} [${truth.contacts.join(' ')}] `
-          + `v${truth.version}); they hold: ${tabs.map((t, i) => `tab ${t.id} ${describe(t, views[i] ?? null)}`).join('; ')}`
-        : `tabs hold different versions: ${tabs.map((t, i) => `tab ${t.id} ${describe(t, views[i] ?? null)}`).join('; ')}`;
+          + `v${truth.version}); they hold: ${held}`
+        : `tabs hold different versions: ${held}`;
       await new Promise((r) => setTimeout(r, 500));
     }
     return problem;
